@@ -19,14 +19,41 @@ before_uninstall = "ai_school.install.before_uninstall"
 # -----------
 # One rule set for list views, reports, get_list and single documents (ai_school/permissions.py).
 
-permission_query_conditions = {}
+permission_query_conditions = {
+	doctype: "ai_school.permissions.get_permission_query_conditions"
+	for doctype in (
+		"AI Student Profile",
+		"AI Chat Session",
+		"AI Engagement Log",
+		"Assessment Insight",
+		# child tables queried on their own (get_list with parent_doctype) follow their parent's rule
+		"AI Chat Message",
+		"AI Risk Factor",
+		"AI Course Standing",
+		"Assessment Insight Gap",
+	)
+}
 
-has_permission = {}
+has_permission = {
+	doctype: "ai_school.permissions.has_permission"
+	for doctype in ("AI Student Profile", "AI Chat Session", "AI Engagement Log", "Assessment Insight")
+}
 
 # Personal data (Frappe's download / deletion requests)
 # -----------------------------------------------------
 
-user_data_fields = []
+# Chat messages are found by owner: rows take the owner of their session, which the student's own request creates.
+user_data_fields = [
+	{"doctype": "AI Chat Session", "filter_by": "user", "redact_fields": ["topic", "summary"], "partial": 1},
+	{"doctype": "AI Chat Message", "filter_by": "owner", "redact_fields": ["content"], "partial": 1},
+	{
+		"doctype": "AI Student Profile",
+		"filter_by": "user",
+		"redact_fields": ["learning_preferences"],
+		"partial": 1,
+	},
+	{"doctype": "AI Engagement Log", "filter_by": "user", "redact_fields": ["error_message"], "partial": 1},
+]
 
 # Document events
 # ---------------
