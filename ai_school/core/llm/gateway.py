@@ -106,22 +106,9 @@ class Gateway:
 			return self._parse_body(model, self._post(model, body, stream=False))
 
 		data, index, failures = self._run(order, attempt)
-		choice = data["choices"][0]
-		message = choice.get("message")
-		text = (message.get("content") if isinstance(message, dict) else None) or ""
-		usage = _usage_from(data.get("usage")) or _estimate_usage(messages, text)
-		completion = Completion(
-			text=text,
-			model=order[index],
-			provider_model=str(data.get("model") or order[index]),
-			usage=usage,
-			latency_ms=_elapsed_ms(started),
-			fallback_used=index > 0,
-			failures=tuple(failures),
-			finish_reason=choice.get("finish_reason"),
-		)
-		_log_success(completion)
-		return completion
+		answer = _Answer()
+		answer.absorb(data)
+		return answer.completion(messages, order[index], index > 0, failures, started)
 
 	def stream(
 		self,
@@ -136,10 +123,10 @@ class Gateway:
 		order = self._check_ready(messages, models)
 		started = time.monotonic()
 
-		def attempt(model: str) -> tuple[requests.Response, Iterator[dict], _StreamState]:
+		def attempt(model: str) -> tuple[requests.Response, Iterator[dict], "_Answer"]:
 			body = self._body(model, messages, temperature, max_tokens, extra_body, stream=True)
 			response = self._post(model, body, stream=True)
-			state = _StreamState()
+			answer = _Answer()
 			try:
 				if response.headers.get("Content-Type", "").startswith("application/json"):
 					# Some OpenAI-compatible servers ignore "stream": the whole answer is one event.
@@ -147,20 +134,20 @@ class Gateway:
 				else:
 					events = self._sse_events(model, response)
 				for event in events:
-					if state.absorb(event):
+					if answer.absorb(event):
 						break
 			except BaseException:
 				response.close()
 				raise
-			return response, events, state
+			return response, events, answer
 
-		(response, events, state), index, failures = self._run(order, attempt)
+		(response, events, answer), index, failures = self._run(order, attempt)
 
 		def deltas() -> Iterator[str]:
 			try:
-				yield from state.parts
+				yield from answer.parts
 				for event in events:
-					delta = state.absorb(event)
+					delta = answer.absorb(event)
 					if delta:
 						yield delta
 			except _Retryable as failure:
@@ -170,19 +157,7 @@ class Gateway:
 				) from None
 			finally:
 				response.close()
-			text = "".join(state.parts)
-			completion = Completion(
-				text=text,
-				model=order[index],
-				provider_model=state.provider_model or order[index],
-				usage=state.usage or _estimate_usage(messages, text),
-				latency_ms=_elapsed_ms(started),
-				fallback_used=index > 0,
-				failures=tuple(failures),
-				finish_reason=state.finish_reason,
-			)
-			_log_success(completion)
-			return completion
+			return answer.completion(messages, order[index], index > 0, failures, started)
 
 		return Stream(deltas())
 
@@ -426,8 +401,12 @@ class Gateway:
 		return text.replace(key, _REDACTED) if key else text
 
 
-class _StreamState:
-	"""What the stream has told us so far: text pieces, usage, model and finish reason."""
+class _Answer:
+	"""What the provider has told us so far: text pieces, usage, model and finish reason.
+
+	Fed stream events one by one, or a whole non-streamed body once (its choice has
+	``message`` where an event has ``delta``).
+	"""
 
 	def __init__(self):
 		self.parts: list[str] = []
@@ -451,6 +430,30 @@ class _StreamState:
 			return ""
 		self.parts.append(text)
 		return text
+
+	def completion(
+		self, messages: Sequence[dict], model: str, fallback_used: bool, failures, started: float
+	) -> Completion:
+		text = "".join(self.parts)
+		completion = Completion(
+			text=text,
+			model=model,
+			provider_model=self.provider_model or model,
+			usage=self.usage or _estimate_usage(messages, text),
+			latency_ms=round((time.monotonic() - started) * 1000),
+			fallback_used=fallback_used,
+			failures=tuple(failures),
+			finish_reason=self.finish_reason,
+		)
+		logger.info(
+			"LLM answer from %s in %d ms (%s, %d tokens%s)",
+			model,
+			completion.latency_ms,
+			completion.outcome,
+			completion.usage.total_tokens,
+			", estimated" if completion.usage.estimated else "",
+		)
+		return completion
 
 
 def _usage_from(raw) -> Usage | None:
@@ -511,18 +514,3 @@ def _checked(text: str, shape):
 	data = parse_json_text(text)
 	validate(data, shape)
 	return data
-
-
-def _elapsed_ms(started: float) -> int:
-	return round((time.monotonic() - started) * 1000)
-
-
-def _log_success(completion: Completion) -> None:
-	logger.info(
-		"LLM answer from %s in %d ms (%s, %d tokens%s)",
-		completion.model,
-		completion.latency_ms,
-		completion.outcome,
-		completion.usage.total_tokens,
-		", estimated" if completion.usage.estimated else "",
-	)
