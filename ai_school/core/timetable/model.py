@@ -240,8 +240,8 @@ class EarlyMaxBeginningsAtSecondHour(ResourceConstraint):
 
 	On every day with lessons the resource starts at its first usable period of the day (not a
 	break, not unavailable) or — on at most ``max_beginnings`` days — at the second one. Usually
-	``resource="students"``. Cost: one unit per late-starting day (beyond the allowance) plus one
-	per period of lateness beyond the second usable period.
+	``resource="students"``. Cost: one unit per day starting at the second usable period beyond
+	the allowance, plus one per day starting even later.
 	"""
 
 	resource: Resource = "students"
@@ -337,9 +337,9 @@ class Grouped(Constraint):
 
 @dataclass
 class PreferredRooms(Constraint):
-	"""Each of ``lessons`` is in one of ``rooms``. Hard ones restrict the candidate rooms.
+	"""Each of ``lessons`` is in one of ``rooms``; the lessons named take a room (as in FET).
 
-	Cost: one unit per lesson elsewhere (or without a room)."""
+	Hard ones restrict the candidate rooms. Cost: one unit per lesson elsewhere."""
 
 	lessons: list[str] = field(default_factory=list)
 	rooms: list[str] = field(default_factory=list)
@@ -347,8 +347,11 @@ class PreferredRooms(Constraint):
 
 @dataclass
 class HomeRooms(ResourceConstraint):
-	"""Room-taking lessons of the given teachers/student sets are in one of ``rooms`` (FET
-	*home room(s)*). Cost: one unit per lesson elsewhere."""
+	"""Lessons of the given teachers/student sets are in one of ``rooms`` (FET *home room(s)*).
+
+	As in FET, it does not apply to lessons that already name rooms (``rooms``, ``fixed_room``
+	or a :class:`PreferredRooms` constraint); the lessons it applies to take a room.
+	Cost: one unit per lesson elsewhere."""
 
 	resource: Resource = "students"
 	rooms: list[str] = field(default_factory=list)
@@ -467,7 +470,7 @@ class Solution:
 	explanation: list[str] = field(default_factory=list)
 	"""Why the problem is infeasible (or why the model is invalid), for humans."""
 	moved: int | None = None
-	"""Lessons placed differently from the hint, when a hint was given."""
+	"""Lessons starting elsewhere than in the hint, when a hint was given."""
 
 	@property
 	def found(self) -> bool:

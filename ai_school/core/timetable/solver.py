@@ -1,0 +1,843 @@
+"""CP-SAT timetable solver.
+
+Model
+-----
+* One Boolean ``x[lesson, start]`` per legal start slot (exactly one per lesson). Illegal starts
+  (breaks, day end, hard unavailability, fixed/allowed starts, hard preferred times) never get a
+  variable.
+* Teachers, student sets and single-room lessons: at most one covering start per slot.
+* Lessons with several candidate rooms get a Boolean per room and an optional interval per room;
+  each such room has a no-overlap constraint. Lessons without room needs take no room.
+* Resource-day constraints (gaps, hours, days, early beginnings) use per-slot "busy" Booleans and
+  prefix/suffix "has lesson before/after" Booleans, linear in the number of periods.
+* Soft constraints are helpers returning :class:`Penalty` terms whose costs match
+  :mod:`ai_school.core.timetable.validator` exactly, so ``Solution.objective`` equals the
+  validator's ``soft_cost`` (plus the move penalty when ``minimize_moves`` is used).
+
+Determinism: with ``num_workers=1`` and a fixed ``seed`` the search is deterministic (same
+problem, same timetable). With several workers CP-SAT races strategies and results may differ
+between runs; the time limit also makes results depend on machine speed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from ai_school.core.timetable.model import (
+	Assignment,
+	Consecutive,
+	Constraint,
+	EarlyMaxBeginningsAtSecondHour,
+	Grouped,
+	HomeRooms,
+	Lesson,
+	MaxDaysPerWeek,
+	MaxGaps,
+	MaxHoursDaily,
+	MaxLessonsPerDay,
+	MinDaysBetween,
+	MinHoursDaily,
+	NotOverlapping,
+	Ordered,
+	PreferredRooms,
+	PreferredStartingTimes,
+	PreferredTimeSlots,
+	Problem,
+	ResourceConstraint,
+	SameStartingTime,
+	Slot,
+	Solution,
+	UnavailableTimes,
+)
+from ai_school.core.timetable.rules import TIME_RESOURCES, ProblemIndex
+from ai_school.core.timetable.validator import as_assignments, validate
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+class UnsupportedConstraint(ValueError):
+	"""The problem uses a constraint the solver cannot model (e.g. gaps for rooms)."""
+
+
+@dataclass
+class Penalty:
+	"""A soft-constraint term: ``weight × expr`` in the objective, ``name`` for humans."""
+
+	name: str
+	expr: Any
+	weight: int
+
+
+class TimetableModel:
+	"""Builds the CP-SAT model for a problem. Separate from :class:`Problem` so the problem stays
+	plain data; one instance per solve.
+
+	``explain=True`` builds the variant used to explain infeasibility: hard rules become
+	implications of named assumption literals (``guards``) instead of domain reductions.
+	"""
+
+	def __init__(
+		self,
+		problem: Problem,
+		*,
+		hint: Mapping[str, Assignment] | None = None,
+		minimize_moves: int = 0,
+		explain: bool = False,
+	):
+		self.problem = problem
+		self.index = ProblemIndex(problem)
+		self.model = cp_model.CpModel()
+		self.hint = dict(hint or {})
+		self.minimize_moves = minimize_moves
+		self.explain = explain
+		self.guards: dict[str, cp_model.IntVar] = {}
+		self.notes: list[str] = []
+		self.penalties: list[Penalty] = []
+		self.constant_cost = 0
+		self.x: dict[str, dict[Slot, cp_model.IntVar]] = {}
+		self.cover: dict[str, dict[Slot, list[cp_model.IntVar]]] = {}
+		self.room_choice: dict[str, dict[str, cp_model.IntVar]] = {}
+		self.single_room: dict[str, str] = {}
+		self._busy: dict[tuple[str, str, Slot], Any] = {}
+		self._used: dict[tuple[str, str, int], Any] = {}
+		self._start_var: dict[str, cp_model.IntVar] = {}
+		self.build()
+
+	# --- helpers -------------------------------------------------------------------------------
+
+	def guard(self, label: str) -> cp_model.IntVar | None:
+		"""Enforcement literal for a hard rule group in explain mode, ``None`` otherwise."""
+		if not self.explain:
+			return None
+		if label not in self.guards:
+			self.guards[label] = self.model.new_bool_var(label)
+		return self.guards[label]
+
+	def hard(self, constraint: cp_model.Constraint, label: str) -> None:
+		lit = self.guard(label)
+		if lit is not None:
+			constraint.only_enforce_if(lit)
+
+	def penalize(self, name: str, expr: Any, weight: int) -> None:
+		if weight > 0:
+			self.penalties.append(Penalty(name, expr, weight))
+
+	def new_excess(self, expr: Any, limit: int, upper: int) -> cp_model.IntVar:
+		"""Integer ``>= max(0, expr - limit)`` (tight under minimisation)."""
+		excess = self.model.new_int_var(0, max(0, upper), "")
+		self.model.add(excess >= expr - limit)
+		return excess
+
+	def new_at_least(self, terms: Iterable[Any]) -> Any:
+		"""Boolean forced to 1 when any of the 0/1 linear ``terms`` is positive (constants fold)."""
+		terms = list(terms)
+		if any(isinstance(t, int) and t > 0 for t in terms):
+			return 1
+		terms = [t for t in terms if not isinstance(t, int)]
+		if not terms:
+			return 0
+		var = self.model.new_bool_var("")
+		for term in terms:
+			self.model.add(var >= term)
+		return var
+
+	def occ(self, lesson_id: str, slot: Slot) -> Any:
+		"""0/1 expression: the lesson occupies ``slot``."""
+		return sum(self.cover[lesson_id].get(slot, ()))
+
+	def on_day(self, lesson_id: str, day: int) -> Any:
+		return sum(v for (d, _), v in self.x[lesson_id].items() if d == day)
+
+	def start_var(self, lesson_id: str) -> cp_model.IntVar:
+		"""Global start index ``day * periods_per_day + period``."""
+		if lesson_id not in self._start_var:
+			per_day = self.problem.periods_per_day
+			starts = self.x[lesson_id]
+			values = [d * per_day + p for d, p in starts] or [0]
+			var = self.model.new_int_var_from_domain(
+				cp_model.Domain.from_values(values), f"start {lesson_id}"
+			)
+			self.model.add(var == sum((d * per_day + p) * v for (d, p), v in starts.items()))
+			self._start_var[lesson_id] = var
+		return self._start_var[lesson_id]
+
+	def busy(self, resource: str, resource_id: str, slot: Slot) -> Any:
+		"""0/1 Boolean (or constant 0): the teacher/student set is busy at ``slot``."""
+		key = (resource, resource_id, slot)
+		if key not in self._busy:
+			covering = [
+				v
+				for le in self.index.lessons_of.get((resource, resource_id), ())
+				for v in self.cover[le].get(slot, ())
+			]
+			if not covering:
+				self._busy[key] = 0
+			elif len(covering) == 1:
+				self._busy[key] = covering[0]
+			else:
+				var = self.model.new_bool_var("")
+				if self.explain:
+					self.model.add_bool_or(covering).only_enforce_if(var)
+					for v in covering:
+						self.model.add_implication(v, var)
+				else:
+					self.model.add(var == sum(covering))
+				self._busy[key] = var
+		return self._busy[key]
+
+	def day_busy(self, resource: str, resource_id: str, day: int) -> list[Any]:
+		return [
+			self.busy(resource, resource_id, (day, p))
+			for p in range(self.problem.periods_per_day)
+			if (day, p) not in self.problem.breaks
+		]
+
+	def used(self, resource: str, resource_id: str, day: int) -> Any:
+		"""Boolean forced to 1 when the resource has any lesson on ``day``."""
+		key = (resource, resource_id, day)
+		if key not in self._used:
+			busy = [b for b in self.day_busy(resource, resource_id, day) if not isinstance(b, int)]
+			self._used[key] = self.new_at_least(busy) if busy else 0
+		return self._used[key]
+
+	# --- build ---------------------------------------------------------------------------------
+
+	def build(self) -> None:
+		for lesson in self.problem.lessons:
+			self.add_lesson(lesson)
+		self.add_resource_clashes()
+		self.add_rooms()
+		for constraint in self.problem.constraints:
+			self.add_constraint(constraint)
+		self.add_moves()
+		self.add_hints()
+		if self.penalties and not self.explain:
+			self.set_objective()
+
+	def locked_start(self, lesson: Lesson) -> Slot | None:
+		if lesson.fixed_start is not None:
+			return tuple(lesson.fixed_start)
+		if lesson.locked and lesson.id in self.hint:
+			return self.hint[lesson.id].start
+		return None
+
+	def add_lesson(self, lesson: Lesson) -> None:
+		index = self.index
+		if self.explain:
+			starts = index.structural_starts(lesson)
+		else:
+			starts = index.legal_starts[lesson.id]
+			locked = self.locked_start(lesson)
+			if locked is not None and lesson.fixed_start is None:
+				if locked in starts:
+					starts = [locked]
+				else:
+					self.notes.append(
+						f"Locked lesson {index.lesson_label(lesson.id)} cannot stay at "
+						f"{self.problem.slot_label(locked)}: {'; '.join(index.start_blockers(lesson, locked))}"
+					)
+		x = {s: self.model.new_bool_var(f"{lesson.id}@{s[0]}.{s[1]}") for s in starts}
+		self.x[lesson.id] = x
+		cover: dict[Slot, list[cp_model.IntVar]] = defaultdict(list)
+		for start, var in x.items():
+			for slot in self.problem.occupied(lesson, start):
+				cover[slot].append(var)
+		self.cover[lesson.id] = cover
+		self.model.add_exactly_one(x.values())
+		if self.explain:
+			self.add_explain_blockers(lesson, x)
+
+	def add_explain_blockers(self, lesson: Lesson, x: dict[Slot, cp_model.IntVar]) -> None:
+		name = self.index.lesson_label(lesson.id)
+		locked = self.locked_start(lesson)
+		for start, var in x.items():
+			labels = []
+			for reason in self.index.start_blockers(lesson, start):
+				if reason in ("fixed start", "allowed starts"):
+					labels.append(f"Lesson {name}: {reason}")
+				else:
+					labels.append(reason)
+			if lesson.locked and locked is not None and start != locked:
+				labels.append(f"Lesson {name}: locked")
+			for label in labels:
+				self.model.add_implication(self.guard(label), var.Not())
+
+	def add_resource_clashes(self) -> None:
+		for (resource, resource_id), lessons in self.index.lessons_of.items():
+			if len(lessons) < 2:
+				continue
+			label = f"{self.index.label(resource, resource_id)}: one lesson at a time"
+			self.add_no_clash(lessons, label)
+
+	def add_no_clash(self, lessons: list[str], label: str) -> None:
+		by_slot: dict[Slot, list[cp_model.IntVar]] = defaultdict(list)
+		for lesson_id in lessons:
+			for slot, vars_ in self.cover[lesson_id].items():
+				by_slot[slot].extend(vars_)
+		for vars_ in by_slot.values():
+			if len(vars_) < 2:
+				continue
+			if self.explain:
+				self.hard(self.model.add(sum(vars_) <= 1), label)
+			else:
+				self.model.add_at_most_one(vars_)
+
+	def add_rooms(self) -> None:
+		index, per_day = self.index, self.problem.periods_per_day
+		room_users: dict[str, list[str]] = defaultdict(list)
+		multi = set()
+		for lesson_id, rooms in index.candidate_rooms.items():
+			lesson = index.lessons[lesson_id]
+			if len(rooms) == 1:
+				self.single_room[lesson_id] = rooms[0]
+			elif rooms:
+				choice = {r: self.model.new_bool_var(f"{lesson_id} in {r}") for r in rooms}
+				self.model.add_exactly_one(choice.values())
+				self.room_choice[lesson_id] = choice
+				multi.update(rooms)
+				if lesson.locked and lesson.id in self.hint and self.hint[lesson.id].room in choice:
+					self.model.add(choice[self.hint[lesson.id].room] == 1)
+			else:
+				# No suitable room: the explainer names it; here the model is simply infeasible.
+				self.hard(
+					self.model.add_bool_or([]), f"Lesson {index.lesson_label(lesson_id)}: a suitable room"
+				)
+			for room in rooms:
+				room_users[room].append(lesson_id)
+		for room_id, lessons in room_users.items():
+			label = f"{index.label('room', room_id)}: one lesson at a time"
+			if room_id not in multi:
+				self.add_no_clash(lessons, label)
+				continue
+			intervals = []
+			for lesson_id in lessons:
+				duration = index.lessons[lesson_id].duration
+				start = self.start_var(lesson_id)
+				if lesson_id in self.room_choice:
+					presence = self.room_choice[lesson_id][room_id]
+					intervals.append(
+						self.model.new_optional_fixed_size_interval_var(start, duration, presence, "")
+					)
+				else:
+					intervals.append(self.model.new_fixed_size_interval_var(start, duration, ""))
+			for day, period in sorted(index.unavailable("room", room_id)):
+				intervals.append(self.model.new_fixed_size_interval_var(day * per_day + period, 1, ""))
+			self.hard(self.model.add_no_overlap(intervals), label)
+		if not self.explain:
+			self.add_room_pool_cuts()
+
+	def add_room_pool_cuts(self) -> None:
+		"""Redundant counting cuts: lessons restricted to a room pool never outnumber the pool."""
+		pools: dict[frozenset[str], list[str]] = defaultdict(list)
+		for lesson_id, choice in self.room_choice.items():
+			pools[frozenset(choice)].append(lesson_id)
+		for pool in pools:
+			members = [le for le, choice in self.room_choice.items() if set(choice) <= pool]
+			members += [le for le, room in self.single_room.items() if room in pool]
+			by_slot: dict[Slot, list[cp_model.IntVar]] = defaultdict(list)
+			for lesson_id in members:
+				for slot, vars_ in self.cover[lesson_id].items():
+					by_slot[slot].extend(vars_)
+			for vars_ in by_slot.values():
+				if len(vars_) > len(pool):
+					self.model.add(sum(vars_) <= len(pool))
+
+	def add_moves(self) -> None:
+		if not self.minimize_moves or self.explain:
+			return
+		for lesson_id, assignment in self.hint.items():
+			var = self.x.get(lesson_id, {}).get(assignment.start)
+			if lesson_id in self.x:
+				self.penalize(f"move {lesson_id}", 1 - var if var is not None else 1, self.minimize_moves)
+
+	def add_hints(self) -> None:
+		for lesson_id, assignment in self.hint.items():
+			if lesson_id not in self.x:
+				continue
+			for start, var in self.x[lesson_id].items():
+				self.model.add_hint(var, start == assignment.start)
+			for room, var in self.room_choice.get(lesson_id, {}).items():
+				self.model.add_hint(var, room == assignment.room)
+
+	def objective_expr(self) -> Any:
+		return sum(p.weight * p.expr for p in self.penalties) + self.constant_cost
+
+	def set_objective(self) -> None:
+		self.model.minimize(self.objective_expr())
+
+	# --- constraints ---------------------------------------------------------------------------
+
+	def add_constraint(self, constraint: Constraint) -> None:
+		handler = _HANDLERS.get(type(constraint))
+		if handler is None:
+			raise UnsupportedConstraint(f"The solver does not support {type(constraint).__name__}")
+		handler(self, constraint)
+
+	def targets(self, c: ResourceConstraint) -> list[str]:
+		if c.resource not in TIME_RESOURCES:
+			raise UnsupportedConstraint(f"{type(c).__name__} is not supported for rooms")
+		return self.index.resource_ids(c)
+
+	def soft_or_hard(self, c: Constraint, expr: Any, limit: int, upper: int, label: str) -> None:
+		"""``expr <= limit``: hard, or soft with one unit of cost per unit above ``limit``."""
+		if isinstance(expr, int):
+			if expr <= limit:
+				return
+			if c.is_hard:
+				self.hard(self.model.add_bool_or([]), label)
+			else:
+				self.constant_cost += (expr - limit) * c.penalty
+		elif c.is_hard:
+			self.hard(self.model.add(expr <= limit), label)
+		elif upper > limit:
+			self.penalize(label, self.new_excess(expr, limit, upper - limit), c.penalty)
+
+	def add_max_gaps(self, c: MaxGaps) -> None:
+		for resource_id in self.targets(c):
+			daily = []
+			for day in range(self.problem.num_days):
+				usable = self.index.usable_periods(c.resource, resource_id, day)
+				gaps = self.gap_count(c.resource, resource_id, day, usable)
+				if c.per == "day":
+					self.soft_or_hard(c, gaps, c.max_gaps, len(usable), c.label())
+				daily.append((gaps, len(usable)))
+			if c.per == "week":
+				total = sum(g for g, _ in daily)
+				self.soft_or_hard(c, total, c.max_gaps, sum(n for _, n in daily), c.label())
+
+	def gap_count(self, resource: str, resource_id: str, day: int, usable: list[int]) -> Any:
+		"""Linear expression >= idle usable periods between the first and last busy one."""
+		model = self.model
+		busy = [self.busy(resource, resource_id, (day, p)) for p in usable]
+		n = len(busy)
+		if n < 3 or sum(1 for b in busy if not isinstance(b, int)) < 2:
+			return 0
+		before: list[Any] = [0] * n
+		after: list[Any] = [0] * n
+		for i in range(1, n):
+			before[i] = self.new_at_least([before[i - 1], busy[i - 1]])
+		for i in range(n - 2, -1, -1):
+			after[i] = self.new_at_least([after[i + 1], busy[i + 1]])
+		gaps = []
+		for i in range(1, n - 1):
+			if isinstance(before[i], int) or isinstance(after[i], int):
+				continue
+			gap = model.new_bool_var("")
+			model.add(gap >= before[i] + after[i] - busy[i] - 1)
+			gaps.append(gap)
+		return sum(gaps)
+
+	def add_max_hours_daily(self, c: MaxHoursDaily) -> None:
+		for resource_id in self.targets(c):
+			for day in range(self.problem.num_days):
+				busy = self.day_busy(c.resource, resource_id, day)
+				self.soft_or_hard(c, sum(busy), c.max_hours, len(busy), c.label())
+
+	def add_min_hours_daily(self, c: MinHoursDaily) -> None:
+		for resource_id in self.targets(c):
+			for day in range(self.problem.num_days):
+				busy = self.day_busy(c.resource, resource_id, day)
+				need = (
+					c.min_hours * self.used(c.resource, resource_id, day)
+					if c.allow_empty_days
+					else c.min_hours
+				)
+				self.soft_or_hard(c, need - sum(busy), 0, c.min_hours, c.label())
+
+	def add_max_days(self, c: MaxDaysPerWeek) -> None:
+		for resource_id in self.targets(c):
+			days = [self.used(c.resource, resource_id, d) for d in range(self.problem.num_days)]
+			self.soft_or_hard(c, sum(days), c.max_days, len(days), c.label())
+
+	def add_early(self, c: EarlyMaxBeginningsAtSecondHour) -> None:
+		model = self.model
+		for resource_id in self.targets(c):
+			late_days, very_late_days = [], []
+			for day in range(self.problem.num_days):
+				usable = self.index.usable_periods(c.resource, resource_id, day)
+				busy = [self.busy(c.resource, resource_id, (day, p)) for p in usable]
+				if not any(not isinstance(b, int) for b in busy[1:]):
+					continue
+				late_days.append(self.new_at_least(b - busy[0] for b in busy[1:] if not isinstance(b, int)))
+				later = [b for b in busy[2:] if not isinstance(b, int)]
+				if not later:
+					continue
+				if c.is_hard:
+					for b in later:
+						self.hard(model.add(b <= busy[0] + busy[1]), c.label())
+				else:
+					very_late_days.append(self.new_at_least(b - busy[0] - busy[1] for b in later))
+			self.soft_or_hard(c, sum(late_days), c.max_beginnings, len(late_days), c.label())
+			for var in very_late_days:
+				self.penalize(c.label(), var, c.penalty)
+
+	def add_unavailable(self, c: UnavailableTimes) -> None:
+		if c.is_hard:
+			# Teachers/student sets: removed from the start domains; rooms: blocked intervals.
+			return
+		for resource_id in self.index.resource_ids(c):
+			if c.resource == "room":
+				lessons = [le for le, rooms in self.index.candidate_rooms.items() if resource_id in rooms]
+			else:
+				lessons = self.index.lessons_of.get((c.resource, resource_id), [])
+			for lesson_id in lessons:
+				lesson = self.index.lessons[lesson_id]
+				for start, var in self.x[lesson_id].items():
+					hits = sum(1 for s in self.problem.occupied(lesson, start) if s in c.slots)
+					if not hits:
+						continue
+					choice = (
+						self.room_choice.get(lesson_id, {}).get(resource_id) if c.resource == "room" else None
+					)
+					if choice is not None:
+						var = self.new_at_least([var + choice - 1])
+					self.penalize(c.label(), var, hits * c.penalty)
+
+	def add_max_lessons_per_day(self, c: MaxLessonsPerDay) -> None:
+		lessons = [le for le in c.lessons if le in self.x]
+		for day in range(self.problem.num_days):
+			total = sum(self.on_day(le, day) for le in lessons)
+			self.soft_or_hard(c, total, c.max_per_day, len(lessons), c.label())
+
+	def window_sums(self, lesson_id: str, width: int) -> list[Any]:
+		"""For each run of ``width`` consecutive days, 0/1: the lesson falls in it."""
+		days = self.problem.num_days
+		width = min(width, days)
+		per_day = [self.on_day(lesson_id, d) for d in range(days)]
+		return [sum(per_day[w : w + width]) for w in range(days - width + 1)]
+
+	def add_min_days(self, c: MinDaysBetween) -> None:
+		lessons = [le for le in c.lessons if le in self.x]
+		if c.min_days > 0:
+			windows = {le: self.window_sums(le, c.min_days) for le in lessons}
+			if c.is_hard:
+				for w in range(len(next(iter(windows.values()), []))):
+					self.hard(self.model.add(sum(windows[le][w] for le in lessons) <= 1), c.label())
+			else:
+				for a, b in combinations(lessons, 2):
+					close = self.new_at_least(
+						wa + wb - 1 for wa, wb in zip(windows[a], windows[b], strict=True)
+					)
+					self.penalize(c.label(), close, c.penalty)
+		if c.consecutive_if_same_day and (c.min_days <= 0 or not c.is_hard):
+			for a, b in combinations(lessons, 2):
+				self.add_adjacent_if_same_day(c, a, b)
+
+	def add_adjacent_if_same_day(self, c: MinDaysBetween, a: str, b: str) -> None:
+		dur_a, dur_b = self.index.lessons[a].duration, self.index.lessons[b].duration
+		xb = self.x[b]
+		terms = []
+		for (day, period), var in self.x[a].items():
+			neighbours = xb.get((day, period + dur_a), 0) + xb.get((day, period - dur_b), 0)
+			terms.append(var + self.on_day(b, day) - neighbours - 1)
+		if c.is_hard:
+			for term in terms:
+				self.hard(self.model.add(term <= 0), c.label())
+		else:
+			self.penalize(c.label(), self.new_at_least(terms), c.penalty)
+
+	def add_preferred_starts(self, c: PreferredStartingTimes) -> None:
+		if c.is_hard:
+			return  # enforced in the start domains
+		for lesson_id in c.lessons:
+			for start, var in self.x.get(lesson_id, {}).items():
+				if start not in c.starts:
+					self.penalize(c.label(), var, c.penalty)
+
+	def add_preferred_slots(self, c: PreferredTimeSlots) -> None:
+		if c.is_hard:
+			return  # enforced in the start domains
+		for lesson_id in c.lessons:
+			lesson = self.index.lessons.get(lesson_id)
+			for start, var in self.x.get(lesson_id, {}).items():
+				if any(s not in c.slots for s in self.problem.occupied(lesson, start)):
+					self.penalize(c.label(), var, c.penalty)
+
+	def add_same_start(self, c: SameStartingTime) -> None:
+		lessons = [le for le in c.lessons if le in self.x]
+		for other in lessons[1:]:
+			first_x, other_x = self.x[lessons[0]], self.x[other]
+			slots = set(first_x) | set(other_x)
+			if c.is_hard:
+				for s in slots:
+					self.hard(self.model.add(first_x.get(s, 0) == other_x.get(s, 0)), c.label())
+			else:
+				differs = self.new_at_least(first_x.get(s, 0) - other_x.get(s, 0) for s in slots)
+				self.penalize(c.label(), differs, c.penalty)
+
+	def add_not_overlapping(self, c: NotOverlapping) -> None:
+		lessons = [le for le in c.lessons if le in self.x]
+		if c.is_hard:
+			self.add_no_clash(lessons, c.label())
+			return
+		for a, b in combinations(lessons, 2):
+			shared = set(self.cover[a]) & set(self.cover[b])
+			overlap = self.new_at_least(self.occ(a, s) + self.occ(b, s) - 1 for s in shared)
+			self.penalize(c.label(), overlap, c.penalty)
+
+	def add_consecutive(self, c: Consecutive) -> None:
+		if c.first not in self.x or c.second not in self.x:
+			return
+		duration = self.index.lessons[c.first].duration
+		second = self.x[c.second]
+		terms = [var - second.get((d, p + duration), 0) for (d, p), var in self.x[c.first].items()]
+		if c.is_hard:
+			for term in terms:
+				self.hard(self.model.add(term <= 0), c.label())
+		else:
+			self.penalize(c.label(), self.new_at_least(terms), c.penalty)
+
+	def violation_literal(self, c: Constraint) -> cp_model.IntVar | None:
+		"""For soft constraints, a Boolean meaning "broken" (costing one unit); ``None`` if hard."""
+		if c.is_hard:
+			return None
+		broken = self.model.new_bool_var(c.label())
+		self.penalize(c.label(), broken, c.penalty)
+		return broken
+
+	def enforce(self, constraint: cp_model.Constraint, c: Constraint, broken: cp_model.IntVar | None) -> None:
+		if broken is None:
+			self.hard(constraint, c.label())
+		else:
+			constraint.only_enforce_if(broken.Not())
+
+	def add_ordered(self, c: Ordered) -> None:
+		if c.first not in self.x or c.second not in self.x:
+			return
+		broken = self.violation_literal(c)
+		duration = self.index.lessons[c.first].duration
+		self.enforce(
+			self.model.add(self.start_var(c.second) >= self.start_var(c.first) + duration), c, broken
+		)
+
+	def add_grouped(self, c: Grouped) -> None:
+		model = self.model
+		lessons = [le for le in c.lessons if le in self.x]
+		if len(lessons) < 2:
+			return
+		broken = self.violation_literal(c)
+		durations = {le: self.index.lessons[le].duration for le in lessons}
+		horizon = self.problem.num_days * self.problem.periods_per_day
+		first = model.new_int_var(0, horizon, "")
+		last = model.new_int_var(0, horizon, "")
+		model.add_min_equality(first, [self.start_var(le) for le in lessons])
+		model.add_max_equality(last, [self.start_var(le) + durations[le] for le in lessons])
+		self.enforce(model.add(last - first == sum(durations.values())), c, broken)
+		for a, b in combinations(lessons, 2):
+			for day in range(self.problem.num_days):
+				self.enforce(model.add(self.on_day(a, day) == self.on_day(b, day)), c, broken)
+			for s in set(self.cover[a]) & set(self.cover[b]):
+				self.enforce(model.add(self.occ(a, s) + self.occ(b, s) <= 1), c, broken)
+
+	def add_rooms_preference(self, c: PreferredRooms | HomeRooms) -> None:
+		if c.is_hard:
+			return  # enforced in the candidate rooms
+		wanted = set(c.rooms)
+		for lesson_id, prefs in self.index.room_preferences.items():
+			if not any(con is c for con, _ in prefs):
+				continue
+			if lesson_id in self.single_room:
+				if self.single_room[lesson_id] not in wanted:
+					self.constant_cost += c.penalty
+				continue
+			for room, var in self.room_choice.get(lesson_id, {}).items():
+				if room not in wanted:
+					self.penalize(c.label(), var, c.penalty)
+
+
+_HANDLERS: dict[type, Callable[[TimetableModel, Any], None]] = {
+	MaxGaps: TimetableModel.add_max_gaps,
+	MaxHoursDaily: TimetableModel.add_max_hours_daily,
+	MinHoursDaily: TimetableModel.add_min_hours_daily,
+	MaxDaysPerWeek: TimetableModel.add_max_days,
+	EarlyMaxBeginningsAtSecondHour: TimetableModel.add_early,
+	UnavailableTimes: TimetableModel.add_unavailable,
+	MaxLessonsPerDay: TimetableModel.add_max_lessons_per_day,
+	MinDaysBetween: TimetableModel.add_min_days,
+	PreferredStartingTimes: TimetableModel.add_preferred_starts,
+	PreferredTimeSlots: TimetableModel.add_preferred_slots,
+	SameStartingTime: TimetableModel.add_same_start,
+	NotOverlapping: TimetableModel.add_not_overlapping,
+	Consecutive: TimetableModel.add_consecutive,
+	Ordered: TimetableModel.add_ordered,
+	Grouped: TimetableModel.add_grouped,
+	PreferredRooms: TimetableModel.add_rooms_preference,
+	HomeRooms: TimetableModel.add_rooms_preference,
+}
+
+
+_STATUS = {
+	cp_model.OPTIMAL: "OPTIMAL",
+	cp_model.FEASIBLE: "FEASIBLE",
+	cp_model.INFEASIBLE: "INFEASIBLE",
+	cp_model.MODEL_INVALID: "MODEL_INVALID",
+	cp_model.UNKNOWN: "UNKNOWN",
+}
+
+
+class _ProgressCallback(cp_model.CpSolverSolutionCallback):
+	"""Records when the first timetable was found and forwards progress events."""
+
+	def __init__(self, started: float, phase: str, progress: Progress | None, first_at: float | None):
+		super().__init__()
+		self.started = started
+		self.phase = phase
+		self.progress = progress
+		self.first_at = first_at
+
+	def on_solution_callback(self) -> None:
+		elapsed = time.perf_counter() - self.started
+		if self.first_at is None:
+			self.first_at = elapsed
+		if self.progress is not None:
+			self.progress(
+				{
+					"event": "solution",
+					"phase": self.phase,
+					"objective": self.objective_value if self.phase == "optimise" else None,
+					"elapsed": elapsed,
+					"first_solution_at": self.first_at,
+				}
+			)
+
+
+def _new_solver(time_limit: float, num_workers: int, seed: int) -> cp_model.CpSolver:
+	solver = cp_model.CpSolver()
+	solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+	solver.parameters.num_workers = num_workers
+	solver.parameters.random_seed = seed
+	solver.parameters.log_search_progress = False
+	return solver
+
+
+def _extract(built: TimetableModel, solver: cp_model.CpSolver) -> dict[str, Assignment]:
+	assignments = {}
+	for lesson_id, starts in built.x.items():
+		start = next((s for s, var in starts.items() if solver.boolean_value(var)), None)
+		if start is None:
+			continue
+		room = built.single_room.get(lesson_id)
+		for room_id, var in built.room_choice.get(lesson_id, {}).items():
+			if solver.boolean_value(var):
+				room = room_id
+		assignments[lesson_id] = Assignment(lesson_id, start[0], start[1], room)
+	return assignments
+
+
+def _hint_from(built: TimetableModel, solver: cp_model.CpSolver) -> None:
+	"""Replace the model's hints by the solver's current solution (decision variables only)."""
+	built.model.clear_hints()
+	for starts in built.x.values():
+		for var in starts.values():
+			built.model.add_hint(var, solver.boolean_value(var))
+	for choice in built.room_choice.values():
+		for var in choice.values():
+			built.model.add_hint(var, solver.boolean_value(var))
+
+
+def solve(
+	problem: Problem,
+	*,
+	time_limit: float = 10.0,
+	num_workers: int = 2,
+	seed: int = 0,
+	hint: Mapping[str, Any] | Iterable[Any] | None = None,
+	progress: Progress | None = None,
+	minimize_moves: int = 0,
+	two_phase: bool = True,
+) -> Solution:
+	"""Find a timetable for ``problem`` within ``time_limit`` seconds.
+
+	``hint``: a previous timetable (lesson → :class:`Assignment`, or a list of them) used as a warm
+	start; lessons with ``locked=True`` and no ``fixed_start`` stay at their hinted place.
+	``minimize_moves``: cost per lesson starting elsewhere than in ``hint`` (0 = do not care).
+	``two_phase``: first look for any valid timetable ignoring soft constraints (fast first
+	solution), then optimise from it with the remaining time.
+	``progress``: called from the solver thread with ``{"event": "solution", "phase", "objective",
+	"elapsed", "first_solution_at"}``; keep it cheap.
+	"""
+	from ai_school.core.timetable.explain import explain_infeasible, precheck
+
+	started = time.perf_counter()
+	hint_map = as_assignments(hint) if hint is not None else {}
+
+	def finish(status: str, **kwargs: Any) -> Solution:
+		return Solution(status, wall_time=time.perf_counter() - started, **kwargs)
+
+	blockers = precheck(problem)
+	if blockers:
+		return finish("INFEASIBLE", explanation=blockers)
+	try:
+		built = TimetableModel(problem, hint=hint_map, minimize_moves=minimize_moves)
+	except UnsupportedConstraint as exc:
+		return finish("MODEL_INVALID", explanation=[str(exc)])
+	invalid = built.model.validate()
+	if invalid:
+		return finish("MODEL_INVALID", explanation=[invalid])
+
+	optimise = bool(built.penalties)
+	first_at = None
+	found: cp_model.CpSolver | None = None
+	found_optimised = False
+	status = cp_model.UNKNOWN
+	if two_phase and optimise:
+		built.model.clear_objective()
+		solver = _new_solver(time_limit, num_workers, seed)
+		callback = _ProgressCallback(started, "feasibility", progress, None)
+		status = solver.solve(built.model, callback)
+		first_at = callback.first_at
+		if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+			found, status = solver, cp_model.FEASIBLE
+			_hint_from(built, solver)
+			built.set_objective()
+	remaining = time_limit - (time.perf_counter() - started)
+	if not (two_phase and optimise) or (found is not None and remaining > 0.05):
+		solver = _new_solver(remaining, num_workers, seed)
+		callback = _ProgressCallback(started, "optimise" if optimise else "feasibility", progress, first_at)
+		new_status = solver.solve(built.model, callback)
+		first_at = callback.first_at
+		if new_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+			found, status, found_optimised = solver, new_status, optimise
+		elif found is None:
+			status = new_status
+
+	name = _STATUS.get(status, "UNKNOWN")
+	if name == "INFEASIBLE":
+		budget = max(2.0, time_limit - (time.perf_counter() - started))
+		return finish(name, explanation=explain_infeasible(problem, time_limit=budget, skip_precheck=True))
+	if found is None:
+		message = (
+			f"No timetable found within {time_limit:g} s" if name == "UNKNOWN" else "The model is invalid"
+		)
+		return finish(name, explanation=[message, *built.notes])
+
+	assignments = _extract(built, found)
+	report = validate(problem, assignments)
+	moved = None
+	if hint_map:
+		moved = sum(
+			1
+			for lesson_id, a in assignments.items()
+			if lesson_id in hint_map and hint_map[lesson_id].start != a.start
+		)
+	# Recomputed from the validator rather than read from CP-SAT so the number means the same
+	# whichever phase produced the timetable.
+	objective = report.soft_cost + minimize_moves * (moved or 0)
+	best_bound = found.best_objective_bound if found_optimised else None
+	return finish(
+		name,
+		assignments=assignments,
+		objective=objective,
+		best_bound=best_bound,
+		time_to_first_solution=first_at,
+		report=report,
+		explanation=built.notes,
+		moved=moved,
+	)

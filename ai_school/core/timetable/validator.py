@@ -1,0 +1,405 @@
+"""Check any timetable (ours, FET's, hand-made in ERPNext) against a :class:`Problem`.
+
+The validator defines what every rule and constraint means; the solver's objective is built to
+match the soft costs computed here, and :func:`ai_school.core.timetable.solver.solve` attaches
+this report to every solution.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from itertools import combinations
+from typing import Any
+
+from ai_school.core.timetable.model import (
+	Assignment,
+	Consecutive,
+	Constraint,
+	EarlyMaxBeginningsAtSecondHour,
+	Grouped,
+	HomeRooms,
+	MaxDaysPerWeek,
+	MaxGaps,
+	MaxHoursDaily,
+	MaxLessonsPerDay,
+	MinDaysBetween,
+	MinHoursDaily,
+	NotOverlapping,
+	Ordered,
+	PreferredRooms,
+	PreferredStartingTimes,
+	PreferredTimeSlots,
+	Problem,
+	Report,
+	SameStartingTime,
+	Slot,
+	UnavailableTimes,
+	Violation,
+	assignment_from_dict,
+)
+from ai_school.core.timetable.rules import ProblemIndex
+
+Finding = tuple[int, str, list[str]]
+"""``(amount, message, lesson ids)`` produced by a constraint check."""
+
+
+def as_assignments(assignments: Mapping[str, Any] | Iterable[Any]) -> dict[str, Assignment]:
+	"""Accept a dict lesson → Assignment/dict, or a list of Assignment/dict."""
+	items = assignments.values() if isinstance(assignments, Mapping) else assignments
+	out = {}
+	for item in items:
+		assignment = item if isinstance(item, Assignment) else assignment_from_dict(item)
+		out[assignment.lesson] = assignment
+	return out
+
+
+def validate(problem: Problem, assignments: Mapping[str, Any] | Iterable[Any]) -> Report:
+	"""List every hard violation and the weighted soft cost of ``assignments`` (may be partial)."""
+	return _Validator(problem, as_assignments(assignments)).run()
+
+
+class _Validator:
+	def __init__(self, problem: Problem, assignments: dict[str, Assignment]):
+		self.problem = problem
+		self.index = ProblemIndex(problem)
+		self.assignments = assignments
+		self.report = Report()
+		# lesson id → occupied in-grid slots
+		self.occupied: dict[str, list[Slot]] = {}
+		# (resource, id) → slot → lesson ids
+		self.busy: dict[tuple[str, str], dict[Slot, list[str]]] = defaultdict(lambda: defaultdict(list))
+
+	def run(self) -> Report:
+		self.check_placement()
+		self.check_clashes()
+		for constraint in self.problem.constraints:
+			self.check_constraint(constraint)
+		return self.report
+
+	def hard(self, kind: str, message: str, lessons: list[str], amount: int = 1) -> None:
+		self.report.hard_violations.append(Violation(kind, message, True, "", amount, 0, lessons))
+
+	def slot(self, slot: Slot) -> str:
+		return self.problem.slot_label(slot)
+
+	# --- built-in hard rules -------------------------------------------------------------------
+
+	def check_placement(self) -> None:
+		index, problem = self.index, self.problem
+		for lesson_id in self.assignments:
+			if lesson_id not in index.lessons:
+				self.hard("unknown_lesson", f"Timetable places unknown lesson {lesson_id}", [lesson_id])
+		for lesson in problem.lessons:
+			assignment = self.assignments.get(lesson.id)
+			name = index.lesson_label(lesson.id)
+			if assignment is None:
+				self.hard("unplaced", f"Lesson {name} is not placed", [lesson.id])
+				continue
+			start = assignment.start
+			if not (
+				0 <= assignment.day < problem.num_days and 0 <= assignment.period < problem.periods_per_day
+			):
+				self.hard("outside_grid", f"Lesson {name} starts outside the week grid", [lesson.id])
+				continue
+			occupied = problem.occupied(lesson, start)
+			if assignment.period + lesson.duration > problem.periods_per_day:
+				self.hard(
+					"day_end",
+					f"Lesson {name} runs past the end of {problem.days[assignment.day]}",
+					[lesson.id],
+				)
+				occupied = [s for s in occupied if s[1] < problem.periods_per_day]
+			self.occupied[lesson.id] = occupied
+			for slot in occupied:
+				for teacher in lesson.teachers:
+					self.busy["teacher", teacher][slot].append(lesson.id)
+				for student_set in lesson.student_sets:
+					self.busy["students", student_set][slot].append(lesson.id)
+				if assignment.room and index.takes_room(lesson):
+					self.busy["room", assignment.room][slot].append(lesson.id)
+			on_break = [s for s in occupied if s in problem.breaks]
+			if on_break:
+				self.hard(
+					"break", f"Lesson {name} overlaps the break at {self.slot(on_break[0])}", [lesson.id]
+				)
+			if lesson.fixed_start is not None and tuple(lesson.fixed_start) != start:
+				self.hard(
+					"fixed_start",
+					f"Lesson {name} must start at {self.slot(tuple(lesson.fixed_start))}, not {self.slot(start)}",
+					[lesson.id],
+				)
+			if lesson.allowed_starts is not None and start not in lesson.allowed_starts:
+				self.hard("allowed_starts", f"Lesson {name} may not start at {self.slot(start)}", [lesson.id])
+			for resource, ids in (("teacher", lesson.teachers), ("students", lesson.student_sets)):
+				for resource_id in ids:
+					unavailable = index.entity_unavailable(resource, resource_id)
+					for slot in occupied:
+						if slot in unavailable:
+							self.hard(
+								"availability",
+								f"{index.label(resource, resource_id)} is not available at {self.slot(slot)} "
+								f"(lesson {name})",
+								[lesson.id],
+							)
+			self.check_room(lesson.id, assignment, occupied)
+
+	def check_room(self, lesson_id: str, assignment: Assignment, occupied: list[Slot]) -> None:
+		index = self.index
+		lesson = index.lessons[lesson_id]
+		name = index.lesson_label(lesson_id)
+		if not index.takes_room(lesson):
+			return
+		if not assignment.room:
+			self.hard("no_room", f"Lesson {name} has no room", [lesson_id])
+			return
+		room = index.rooms.get(assignment.room)
+		if room is None:
+			self.hard("unknown_room", f"Lesson {name} is in unknown room {assignment.room}", [lesson_id])
+			return
+		# Hard room constraints are reported by their own checks, so skip their labels here.
+		own_labels = {c.label() for c, _ in index.room_preferences.get(lesson_id, ())}
+		reasons = [r for r in index.room_blockers(lesson, room.id) if r not in own_labels]
+		if reasons:
+			self.hard(
+				"room_unsuitable",
+				f"Lesson {name} cannot use room {room.label}: {'; '.join(reasons)}",
+				[lesson_id],
+			)
+		for slot in occupied:
+			if slot in room.unavailable:
+				self.hard(
+					"availability",
+					f"Room {room.label} is not available at {self.slot(slot)} (lesson {name})",
+					[lesson_id],
+				)
+
+	def check_clashes(self) -> None:
+		kinds = {"teacher": "teacher_clash", "students": "students_clash", "room": "room_clash"}
+		for (resource, resource_id), slots in self.busy.items():
+			for slot, lessons in sorted(slots.items()):
+				if len(lessons) > 1:
+					names = ", ".join(self.index.lesson_label(le) for le in lessons)
+					self.hard(
+						kinds[resource],
+						f"{self.index.label(resource, resource_id)} has {len(lessons)} lessons at "
+						f"{self.slot(slot)}: {names}",
+						list(lessons),
+						amount=len(lessons) - 1,
+					)
+
+	# --- typed constraints ---------------------------------------------------------------------
+
+	def check_constraint(self, constraint: Constraint) -> None:
+		check = _CHECKS.get(type(constraint))
+		if check is None:
+			raise ValueError(f"No validator for constraint type {type(constraint).__name__}")
+		label = constraint.label()
+		kind = type(constraint).__name__
+		for amount, message, lessons in check(self, constraint):
+			if amount <= 0:
+				continue
+			text = f"{label}: {message}"
+			if constraint.is_hard:
+				self.report.hard_violations.append(Violation(kind, text, True, label, amount, 0, lessons))
+			else:
+				cost = amount * constraint.penalty
+				self.report.soft_violations.append(Violation(kind, text, False, label, amount, cost, lessons))
+				self.report.soft_cost += cost
+				self.report.breakdown[label] = self.report.breakdown.get(label, 0) + cost
+
+	def placed(self, lesson_ids: Iterable[str]) -> list[str]:
+		return [le for le in lesson_ids if le in self.occupied]
+
+	def start(self, lesson_id: str) -> Slot:
+		return self.assignments[lesson_id].start
+
+	def busy_periods(self, resource: str, resource_id: str, day: int) -> set[int]:
+		return {p for (d, p) in self.busy.get((resource, resource_id), {}) if d == day}
+
+	def per_resource_day(self, constraint):
+		"""Yield ``(resource_id, label, day, busy periods)`` for each targeted resource and day."""
+		for resource_id in self.index.resource_ids(constraint):
+			who = self.index.label(constraint.resource, resource_id)
+			for day in range(self.problem.num_days):
+				yield resource_id, who, day, self.busy_periods(constraint.resource, resource_id, day)
+
+	def gaps(self, resource: str, resource_id: str, day: int, busy: set[int]) -> int:
+		usable = self.index.usable_periods(resource, resource_id, day)
+		positions = [i for i, p in enumerate(usable) if p in busy]
+		if not positions:
+			return 0
+		return sum(1 for p in usable[positions[0] : positions[-1] + 1] if p not in busy)
+
+	def check_max_gaps(self, c: MaxGaps) -> Iterable[Finding]:
+		weekly: dict[str, int] = defaultdict(int)
+		for resource_id, who, day, busy in self.per_resource_day(c):
+			gaps = self.gaps(c.resource, resource_id, day, busy)
+			if c.per == "day":
+				yield (
+					gaps - c.max_gaps,
+					f"{who} has {gaps} gaps on {self.problem.days[day]} (max {c.max_gaps})",
+					[],
+				)
+			weekly[resource_id] += gaps
+		if c.per == "week":
+			for resource_id, gaps in weekly.items():
+				who = self.index.label(c.resource, resource_id)
+				yield gaps - c.max_gaps, f"{who} has {gaps} gaps per week (max {c.max_gaps})", []
+
+	def check_max_hours_daily(self, c: MaxHoursDaily) -> Iterable[Finding]:
+		for _, who, day, busy in self.per_resource_day(c):
+			yield (
+				len(busy) - c.max_hours,
+				f"{who} has {len(busy)} periods on {self.problem.days[day]} (max {c.max_hours})",
+				[],
+			)
+
+	def check_min_hours_daily(self, c: MinHoursDaily) -> Iterable[Finding]:
+		for _, who, day, busy in self.per_resource_day(c):
+			if busy or not c.allow_empty_days:
+				yield (
+					c.min_hours - len(busy),
+					f"{who} has {len(busy)} periods on {self.problem.days[day]} (min {c.min_hours})",
+					[],
+				)
+
+	def check_max_days(self, c: MaxDaysPerWeek) -> Iterable[Finding]:
+		days: dict[str, int] = defaultdict(int)
+		for resource_id, _, _, busy in self.per_resource_day(c):
+			days[resource_id] += bool(busy)
+		for resource_id, count in days.items():
+			who = self.index.label(c.resource, resource_id)
+			yield count - c.max_days, f"{who} works {count} days (max {c.max_days})", []
+
+	def check_early(self, c: EarlyMaxBeginningsAtSecondHour) -> Iterable[Finding]:
+		second: dict[str, list[str]] = defaultdict(list)
+		for resource_id, who, day, busy in self.per_resource_day(c):
+			usable = self.index.usable_periods(c.resource, resource_id, day)
+			first = next((i for i, p in enumerate(usable) if p in busy), None)
+			if first is None or first == 0:
+				continue
+			second[resource_id].append(self.problem.days[day])
+			if first >= 2:
+				yield 1, f"{who} starts {self.problem.days[day]} after the second period", []
+		for resource_id, days in second.items():
+			who = self.index.label(c.resource, resource_id)
+			yield (
+				len(days) - c.max_beginnings,
+				f"{who} starts late on {len(days)} days ({', '.join(days)}; max {c.max_beginnings})",
+				[],
+			)
+
+	def check_unavailable(self, c: UnavailableTimes) -> Iterable[Finding]:
+		for resource_id in self.index.resource_ids(c):
+			slots = self.busy.get((c.resource, resource_id), {})
+			hits = [(s, lessons) for s, lessons in sorted(slots.items()) if s in c.slots]
+			if hits:
+				amount = sum(len(lessons) for _, lessons in hits)
+				when = ", ".join(self.slot(s) for s, _ in hits)
+				lessons = sorted({le for _, ls in hits for le in ls})
+				yield amount, f"{self.index.label(c.resource, resource_id)} is busy at {when}", lessons
+
+	def check_max_lessons_per_day(self, c: MaxLessonsPerDay) -> Iterable[Finding]:
+		per_day: dict[int, list[str]] = defaultdict(list)
+		for lesson_id in self.placed(c.lessons):
+			per_day[self.start(lesson_id)[0]].append(lesson_id)
+		for day, lessons in sorted(per_day.items()):
+			yield (
+				len(lessons) - c.max_per_day,
+				f"{len(lessons)} lessons on {self.problem.days[day]} (max {c.max_per_day})",
+				lessons,
+			)
+
+	def check_min_days(self, c: MinDaysBetween) -> Iterable[Finding]:
+		for a, b in combinations(self.placed(c.lessons), 2):
+			(day_a, period_a), (day_b, period_b) = self.start(a), self.start(b)
+			names = f"{self.index.lesson_label(a)} and {self.index.lesson_label(b)}"
+			if abs(day_a - day_b) < c.min_days:
+				yield 1, f"{names} are {abs(day_a - day_b)} days apart (min {c.min_days})", [a, b]
+			if c.consecutive_if_same_day and day_a == day_b:
+				dur_a, dur_b = self.index.lessons[a].duration, self.index.lessons[b].duration
+				if period_b != period_a + dur_a and period_a != period_b + dur_b:
+					yield 1, f"{names} share {self.problem.days[day_a]} but are not consecutive", [a, b]
+
+	def check_preferred_starts(self, c: PreferredStartingTimes) -> Iterable[Finding]:
+		for lesson_id in self.placed(c.lessons):
+			if self.start(lesson_id) not in c.starts:
+				name = self.index.lesson_label(lesson_id)
+				yield 1, f"{name} starts at {self.slot(self.start(lesson_id))}", [lesson_id]
+
+	def check_preferred_slots(self, c: PreferredTimeSlots) -> Iterable[Finding]:
+		for lesson_id in self.placed(c.lessons):
+			outside = [s for s in self.occupied[lesson_id] if s not in c.slots]
+			if outside:
+				name = self.index.lesson_label(lesson_id)
+				yield 1, f"{name} is at {self.slot(outside[0])}", [lesson_id]
+
+	def check_same_start(self, c: SameStartingTime) -> Iterable[Finding]:
+		placed = self.placed(c.lessons)
+		for lesson_id in placed[1:]:
+			if self.start(lesson_id) != self.start(placed[0]):
+				names = f"{self.index.lesson_label(lesson_id)} and {self.index.lesson_label(placed[0])}"
+				yield 1, f"{names} start at different times", [placed[0], lesson_id]
+
+	def check_not_overlapping(self, c: NotOverlapping) -> Iterable[Finding]:
+		for a, b in combinations(self.placed(c.lessons), 2):
+			if set(self.occupied[a]) & set(self.occupied[b]):
+				yield 1, f"{self.index.lesson_label(a)} and {self.index.lesson_label(b)} overlap", [a, b]
+
+	def global_start(self, lesson_id: str) -> int:
+		day, period = self.start(lesson_id)
+		return day * self.problem.periods_per_day + period
+
+	def check_consecutive(self, c: Consecutive) -> Iterable[Finding]:
+		if self.placed([c.first, c.second]) == [c.first, c.second]:
+			day, period = self.start(c.first)
+			if self.start(c.second) != (day, period + self.index.lessons[c.first].duration):
+				names = f"{self.index.lesson_label(c.second)} does not directly follow {self.index.lesson_label(c.first)}"
+				yield 1, names, [c.first, c.second]
+
+	def check_ordered(self, c: Ordered) -> Iterable[Finding]:
+		if self.placed([c.first, c.second]) == [c.first, c.second]:
+			end_first = self.global_start(c.first) + self.index.lessons[c.first].duration
+			if self.global_start(c.second) < end_first:
+				names = f"{self.index.lesson_label(c.second)} is not after {self.index.lesson_label(c.first)}"
+				yield 1, names, [c.first, c.second]
+
+	def check_grouped(self, c: Grouped) -> Iterable[Finding]:
+		placed = self.placed(c.lessons)
+		if len(placed) < 2:
+			return
+		slots = [s for le in placed for s in self.occupied[le]]
+		days = {d for d, _ in slots}
+		periods = sorted(p for _, p in slots)
+		if len(days) > 1 or len(set(periods)) != len(periods) or periods[-1] - periods[0] + 1 != len(periods):
+			yield 1, "lessons are not back to back on one day", placed
+
+	def check_rooms(self, c: PreferredRooms | HomeRooms) -> Iterable[Finding]:
+		for lesson_id, prefs in self.index.room_preferences.items():
+			if lesson_id not in self.occupied or not any(con is c for con, _ in prefs):
+				continue
+			room = self.assignments[lesson_id].room
+			if room not in c.rooms:
+				yield 1, f"{self.index.lesson_label(lesson_id)} is in {room or 'no room'}", [lesson_id]
+
+
+_CHECKS = {
+	MaxGaps: _Validator.check_max_gaps,
+	MaxHoursDaily: _Validator.check_max_hours_daily,
+	MinHoursDaily: _Validator.check_min_hours_daily,
+	MaxDaysPerWeek: _Validator.check_max_days,
+	EarlyMaxBeginningsAtSecondHour: _Validator.check_early,
+	UnavailableTimes: _Validator.check_unavailable,
+	MaxLessonsPerDay: _Validator.check_max_lessons_per_day,
+	MinDaysBetween: _Validator.check_min_days,
+	PreferredStartingTimes: _Validator.check_preferred_starts,
+	PreferredTimeSlots: _Validator.check_preferred_slots,
+	SameStartingTime: _Validator.check_same_start,
+	NotOverlapping: _Validator.check_not_overlapping,
+	Consecutive: _Validator.check_consecutive,
+	Ordered: _Validator.check_ordered,
+	Grouped: _Validator.check_grouped,
+	PreferredRooms: _Validator.check_rooms,
+	HomeRooms: _Validator.check_rooms,
+}
