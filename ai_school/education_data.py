@@ -1,0 +1,320 @@
+"""The one place the app reads ERPNext / Education data.
+
+Every query names its doctype and fields literally so a structural test can check them against the
+Education 15 / ERPNext 15 schema. Reads here ignore the caller's permissions on purpose: callers decide
+what the user may see (see ai_school/permissions.py) and must not hand these results to a user unchecked.
+"""
+
+import frappe
+
+# --- who a user is, as far as students are concerned ---------------------------------------------------
+
+
+def get_students_of_user(user: str) -> list[str]:
+	"""Students whose own portal account is `user` (normally one)."""
+	return frappe.get_all("Student", filters={"user": user}, pluck="name")
+
+
+def get_wards_of_user(user: str) -> list[str]:
+	"""Students that list a Guardian linked to `user` in their guardians table."""
+	guardians = frappe.get_all("Guardian", filters={"user": user}, pluck="name")
+	if not guardians:
+		return []
+	return frappe.get_all(
+		"Student Guardian",
+		filters={"guardian": ("in", guardians), "parenttype": "Student"},
+		pluck="parent",
+		distinct=True,
+	)
+
+
+def get_students_taught_by_user(user: str) -> list[str]:
+	"""Active students of the enabled Student Groups where `user` (through Employee -> Instructor) teaches."""
+	employees = frappe.get_all("Employee", filters={"user_id": user}, pluck="name")
+	if not employees:
+		return []
+	instructors = frappe.get_all(
+		"Instructor", filters={"employee": ("in", employees), "status": ("!=", "Left")}, pluck="name"
+	)
+	if not instructors:
+		return []
+	groups = frappe.get_all(
+		"Student Group Instructor",
+		filters={"instructor": ("in", instructors), "parenttype": "Student Group"},
+		pluck="parent",
+		distinct=True,
+	)
+	if not groups:
+		return []
+	enabled_groups = frappe.get_all(
+		"Student Group", filters={"name": ("in", groups), "disabled": 0}, pluck="name"
+	)
+	if not enabled_groups:
+		return []
+	return frappe.get_all(
+		"Student Group Student",
+		filters={"parent": ("in", enabled_groups), "parenttype": "Student Group", "active": 1},
+		pluck="student",
+		distinct=True,
+	)
+
+
+def get_guardian_users() -> list[str]:
+	"""Portal accounts linked to Guardian records."""
+	return frappe.get_all("Guardian", filters={"user": ("is", "set")}, pluck="user", distinct=True)
+
+
+# --- assessments -----------------------------------------------------------------------------------------
+
+
+def get_assessment_result_context(assessment_result: str) -> frappe._dict | None:
+	"""Who and what an Assessment Result is about, with its docstatus; None if it does not exist."""
+	return frappe.db.get_value(
+		"Assessment Result",
+		assessment_result,
+		["student", "student_name", "course", "student_group", "assessment_plan", "docstatus"],
+		as_dict=True,
+	)
+
+
+# --- timetable -------------------------------------------------------------------------------------------
+
+
+def get_term_dates(academic_term: str) -> frappe._dict | None:
+	return frappe.db.get_value(
+		"Academic Term", academic_term, ["academic_year", "term_start_date", "term_end_date"], as_dict=True
+	)
+
+
+def get_course_groups_of_term(academic_term: str, academic_year: str) -> list[frappe._dict]:
+	"""Enabled course-based Student Groups of the term, or of its year when the group names no term."""
+	return frappe.get_all(
+		"Student Group",
+		filters={"group_based_on": "Course", "disabled": 0, "academic_year": academic_year},
+		or_filters=[["academic_term", "=", academic_term], ["academic_term", "is", "not set"]],
+		fields=["name", "course", "program", "academic_term"],
+		order_by="name asc",
+	)
+
+
+def get_student_group_details(groups: list[str]) -> list[frappe._dict]:
+	return frappe.get_all(
+		"Student Group",
+		filters={"name": ("in", groups)},
+		fields=["name", "course", "program", "academic_year", "academic_term"],
+	)
+
+
+def get_group_instructors(groups: list[str]) -> dict[str, list[str]]:
+	"""Student Group -> its instructors, in table order."""
+	out: dict[str, list[str]] = {group: [] for group in groups}
+	if not groups:
+		return out
+	rows = frappe.get_all(
+		"Student Group Instructor",
+		filters={"parent": ("in", groups), "parenttype": "Student Group"},
+		fields=["parent", "instructor"],
+		order_by="idx asc",
+	)
+	for row in rows:
+		out[row.parent].append(row.instructor)
+	return out
+
+
+def get_group_students(groups: list[str]) -> dict[str, list[str]]:
+	"""Student Group -> its active students."""
+	out: dict[str, list[str]] = {group: [] for group in groups}
+	if not groups:
+		return out
+	rows = frappe.get_all(
+		"Student Group Student",
+		filters={"parent": ("in", groups), "parenttype": "Student Group", "active": 1},
+		fields=["parent", "student"],
+	)
+	for row in rows:
+		out[row.parent].append(row.student)
+	return out
+
+
+def get_instructor_names(instructors: list[str]) -> dict[str, str]:
+	if not instructors:
+		return {}
+	rows = frappe.get_all(
+		"Instructor", filters={"name": ("in", instructors)}, fields=["name", "instructor_name"]
+	)
+	return {row.name: row.instructor_name for row in rows}
+
+
+def get_rooms() -> list[frappe._dict]:
+	"""Every Room with its seating capacity (free text in Education) and the app's room kind."""
+	return frappe.get_all(
+		"Room", fields=["name", "room_name", "seating_capacity", "room_kind"], order_by="name asc"
+	)
+
+
+def get_company_holidays(company: str) -> frappe._dict:
+	"""The company's default Holiday List: its name, date range and holiday dates (empty if none)."""
+	holiday_list = frappe.db.get_value("Company", company, "default_holiday_list")
+	if not holiday_list:
+		return frappe._dict(holiday_list=None, from_date=None, to_date=None, dates=set())
+	period = frappe.db.get_value("Holiday List", holiday_list, ["from_date", "to_date"], as_dict=True)
+	dates = frappe.get_all(
+		"Holiday", filters={"parent": holiday_list, "parenttype": "Holiday List"}, pluck="holiday_date"
+	)
+	return frappe._dict(
+		holiday_list=holiday_list, from_date=period.from_date, to_date=period.to_date, dates=set(dates)
+	)
+
+
+def get_plan_schedules(timetable_plan: str, from_date) -> list[str]:
+	"""Course Schedules published from a Timetable Plan on or after `from_date`."""
+	return frappe.get_all(
+		"Course Schedule",
+		filters={"timetable_plan": timetable_plan, "schedule_date": (">=", from_date)},
+		pluck="name",
+	)
+
+
+def count_plan_schedules(timetable_plan: str) -> int:
+	return frappe.db.count("Course Schedule", {"timetable_plan": timetable_plan})
+
+
+def count_attendance_of_schedules(schedules: list[str]) -> int:
+	if not schedules:
+		return 0
+	return frappe.db.count(
+		"Student Attendance", {"course_schedule": ("in", schedules), "docstatus": ("<", 2)}
+	)
+
+
+def get_course_schedules(from_date, to_date) -> list[frappe._dict]:
+	return frappe.get_all(
+		"Course Schedule",
+		filters={"schedule_date": ("between", [from_date, to_date])},
+		fields=[
+			"name",
+			"student_group",
+			"course",
+			"instructor",
+			"room",
+			"schedule_date",
+			"from_time",
+			"to_time",
+			"timetable_plan",
+			"program",
+			"instructor_name",
+		],
+		order_by="schedule_date asc, from_time asc",
+	)
+
+
+# --- course schedules, instructors, holidays (instructor absence cover) ---------------------------------
+
+
+def get_course_schedule_for_update(name: str):
+	"""A Course Schedule document, row-locked until the transaction ends, to be changed and saved; None if it
+	was deleted."""
+	if not frappe.db.exists("Course Schedule", name):
+		return None
+	return frappe.get_doc("Course Schedule", name, for_update=True)
+
+
+def get_active_instructors() -> dict[str, str]:
+	"""Instructor -> display name, for instructors who have not left."""
+	rows = frappe.get_all(
+		"Instructor",
+		filters={"status": ("!=", "Left")},
+		fields=["name", "instructor_name"],
+		order_by="name asc",
+	)
+	return {row.name: row.instructor_name or row.name for row in rows}
+
+
+def get_teaching_assignments(from_date, to_date) -> list[tuple[str, str, str]]:
+	"""(instructor, course, program) triples: what each instructor teaches, from the instructors of enabled
+	Student Groups, the Course Schedules between two dates and the instructors' own logs. Course or program
+	may be "" when the source does not say."""
+	sgi = frappe.qb.DocType("Student Group Instructor")
+	group = frappe.qb.DocType("Student Group")
+	from_groups = (
+		frappe.qb.from_(sgi)
+		.join(group)
+		.on(sgi.parent == group.name)
+		.select(sgi.instructor, group.course, group.program)
+		.where((sgi.parenttype == "Student Group") & (group.disabled == 0))
+		.distinct()
+		.run()
+	)
+	from_schedules = frappe.get_all(
+		"Course Schedule",
+		filters={"schedule_date": ("between", [from_date, to_date]), "instructor": ("is", "set")},
+		fields=["instructor", "course", "program"],
+		distinct=True,
+		as_list=True,
+	)
+	from_logs = frappe.get_all(
+		"Instructor Log",
+		filters={"parenttype": "Instructor"},
+		fields=["parent", "course", "program"],
+		as_list=True,
+	)
+	rows = [*from_groups, *from_schedules, *from_logs]
+	return sorted({(who, course or "", program or "") for who, course, program in rows if who})
+
+
+def get_holidays_between(from_date, to_date) -> set:
+	"""Dates in the companies' default Holiday Lists between two dates (inclusive)."""
+	holiday = frappe.qb.DocType("Holiday")
+	company = frappe.qb.DocType("Company")
+	rows = (
+		frappe.qb.from_(holiday)
+		.join(company)
+		.on(holiday.parent == company.default_holiday_list)
+		.select(holiday.holiday_date)
+		.where((holiday.holiday_date >= from_date) & (holiday.holiday_date <= to_date))
+		.distinct()
+		.run()
+	)
+	return {row[0] for row in rows}
+
+
+def get_term_holding(on_date) -> frappe._dict | None:
+	"""The Academic Term whose dates include `on_date` (the latest starting one if several do)."""
+	rows = frappe.get_all(
+		"Academic Term",
+		filters={"term_start_date": ("<=", on_date), "term_end_date": (">=", on_date)},
+		fields=["name", "term_start_date", "term_end_date"],
+		order_by="term_start_date desc",
+		limit=1,
+	)
+	return rows[0] if rows else None
+
+
+def get_instructor_users(instructors: list[str]) -> dict[str, str]:
+	"""Instructor -> the User of its Employee, for instructors that have one."""
+	if not instructors:
+		return {}
+	rows = frappe.get_all(
+		"Instructor",
+		filters={"name": ("in", instructors), "employee": ("is", "set")},
+		fields=["name", "employee"],
+	)
+	if not rows:
+		return {}
+	users = dict(
+		frappe.get_all(
+			"Employee",
+			filters={"name": ("in", [row.employee for row in rows]), "user_id": ("is", "set")},
+			fields=["name", "user_id"],
+			as_list=True,
+		)
+	)
+	return {row.name: users[row.employee] for row in rows if row.employee in users}
+
+
+def get_instructors_of_user(user: str) -> list[str]:
+	"""Instructors whose Employee record belongs to `user`."""
+	employees = frappe.get_all("Employee", filters={"user_id": user}, pluck="name")
+	if not employees:
+		return []
+	return frappe.get_all("Instructor", filters={"employee": ("in", employees)}, pluck="name")

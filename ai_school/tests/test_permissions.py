@@ -1,0 +1,242 @@
+"""Security suite: one test per record rule of ai_school/permissions.py, with real users, roles and Education
+records. Each rule is checked through the paths a user has: the form (document permission), list queries
+(frappe.get_list, with and without filters) and the REST handlers (frappe.client.*) under frappe.set_user."""
+
+import frappe
+import frappe.client
+from frappe.tests.utils import FrappeTestCase
+
+from ai_school.permissions import get_permission_query_conditions
+from ai_school.tests import utils
+
+SAVEPOINT = "ai_school_permissions_test"
+
+
+class TestRecordRules(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()  # the world below is rolled back when the class ends
+		cls.a = utils.make_student("Ada")
+		cls.b = utils.make_student("Ben")
+		cls.c = utils.make_student("Cy")  # in the first teacher's group, but inactive there
+		cls.guardian_a = utils.make_guardian([cls.a.name], "Alma")
+		cls.guardian_b = utils.make_guardian([cls.b.name], "Bert")
+		cls.teacher_a = utils.make_instructor("Tess")
+		cls.teacher_b = utils.make_instructor("Toby")
+		cls.course = utils.make_course()
+		cls.group_a = utils.make_student_group(
+			[cls.a.name, cls.c.name], [cls.teacher_a.name], inactive=[cls.c.name], course=cls.course
+		)
+		cls.group_b = utils.make_student_group([cls.b.name], [cls.teacher_b.name], course=cls.course)
+
+		cls.profile = {s.name: utils.make_profile(s.name, risk_score=40) for s in (cls.a, cls.b, cls.c)}
+		cls.session_a = utils.make_chat_session(cls.a.name)
+		cls.session_b = utils.make_chat_session(cls.b.name)
+		cls.log_a = utils.make_engagement_log(cls.a.name, cls.a.user)
+		cls.log_b = utils.make_engagement_log(cls.b.name, cls.b.user)
+
+		scores = {"AI Test Algebra": (6, 10), "AI Test Geometry": (9, 10)}
+		result_a = utils.make_assessment_result(cls.a.name, cls.group_a, cls.course, scores)
+		result_b = utils.make_assessment_result(cls.b.name, cls.group_b, cls.course, scores)
+		cls.insight_a_draft = utils.make_insight(result_a, "Draft")
+		cls.insight_a_shared = utils.make_insight(result_a, "Shared")
+		cls.insight_b_shared = utils.make_insight(result_b, "Shared")
+
+		cls.academics_user = utils.make_user(("Academics User",))
+		cls.stranger = utils.make_user(("Student",))  # a student account no Student record points to
+
+	def setUp(self):
+		frappe.db.savepoint(SAVEPOINT)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback(save_point=SAVEPOINT)
+
+	def names(self, doctype, **kwargs):
+		return set(frappe.get_list(doctype, pluck="name", limit_page_length=0, **kwargs))
+
+	# --- students ----------------------------------------------------------------------------------------
+
+	def test_student_reads_own_profile_but_not_another_students(self):
+		frappe.set_user(self.a.user)
+		self.assertTrue(frappe.has_permission("AI Student Profile", "read", self.profile[self.a.name]))
+		self.assertFalse(frappe.has_permission("AI Student Profile", "read", self.profile[self.b.name]))
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc("AI Student Profile", self.profile[self.b.name]).check_permission("read")
+		self.assertEqual(self.names("AI Student Profile"), {self.profile[self.a.name]})
+
+	def test_student_lists_only_own_chat_sessions_even_when_filtering_for_another(self):
+		frappe.set_user(self.a.user)
+		self.assertEqual(self.names("AI Chat Session"), {self.session_a})
+		self.assertEqual(self.names("AI Chat Session", filters={"student": self.b.name}), set())
+		self.assertEqual(self.names("AI Chat Session", filters={"name": self.session_b}), set())
+
+	def test_student_cannot_fetch_another_students_session_through_rest(self):
+		frappe.set_user(self.a.user)
+		own = frappe.client.get("AI Chat Session", self.session_a)
+		self.assertEqual(own["student"], self.a.name)
+		self.assertEqual(len(own["messages"]), 2)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.get("AI Chat Session", self.session_b)
+		listed = frappe.client.get_list("AI Chat Session", fields=["name", "student"], limit_page_length=0)
+		self.assertEqual({row["student"] for row in listed}, {self.a.name})
+		self.assertIsNone(frappe.client.get_value("AI Chat Session", "summary", {"name": self.session_b}))
+
+	def test_student_lists_only_own_chat_messages_through_the_child_table(self):
+		frappe.set_user(self.a.user)
+		rows = frappe.get_list(
+			"AI Chat Message",
+			parent_doctype="AI Chat Session",
+			fields=["parent", "content"],
+			limit_page_length=0,
+		)
+		self.assertTrue(rows)
+		self.assertEqual({row.parent for row in rows}, {self.session_a})
+
+	def test_student_sees_only_shared_insights_about_themselves(self):
+		frappe.set_user(self.a.user)
+		self.assertEqual(self.names("Assessment Insight"), {self.insight_a_shared})
+		self.assertFalse(frappe.has_permission("Assessment Insight", "read", self.insight_a_draft))
+		self.assertFalse(frappe.has_permission("Assessment Insight", "read", self.insight_b_shared))
+		gaps = frappe.get_list(
+			"Assessment Insight Gap",
+			parent_doctype="Assessment Insight",
+			fields=["parent"],
+			limit_page_length=0,
+		)
+		self.assertEqual({row.parent for row in gaps}, {self.insight_a_shared})
+
+	def test_student_reads_only_own_engagement_logs(self):
+		frappe.set_user(self.a.user)
+		self.assertEqual(self.names("AI Engagement Log"), {self.log_a})
+		self.assertFalse(frappe.has_permission("AI Engagement Log", "read", self.log_b))
+
+	def test_account_linked_to_no_student_sees_nothing(self):
+		frappe.set_user(self.stranger)
+		for doctype in ("AI Student Profile", "AI Chat Session", "AI Engagement Log", "Assessment Insight"):
+			self.assertEqual(self.names(doctype), set(), doctype)
+		self.assertFalse(frappe.has_permission("AI Student Profile", "read", self.profile[self.a.name]))
+
+	# --- guardians ---------------------------------------------------------------------------------------
+
+	def test_guardian_sees_their_wards_records_and_no_other_family(self):
+		frappe.set_user(self.guardian_a.user)
+		self.assertEqual(self.names("AI Student Profile"), {self.profile[self.a.name]})
+		self.assertEqual(self.names("AI Chat Session"), {self.session_a})
+		self.assertEqual(self.names("AI Engagement Log"), {self.log_a})
+		self.assertEqual(self.names("AI Student Profile", filters={"student": self.b.name}), set())
+		self.assertTrue(frappe.has_permission("AI Chat Session", "read", self.session_a))
+		self.assertFalse(frappe.has_permission("AI Chat Session", "read", self.session_b))
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.get("AI Student Profile", self.profile[self.b.name])
+
+	def test_guardian_sees_only_shared_insights_of_their_wards(self):
+		frappe.set_user(self.guardian_b.user)
+		self.assertEqual(self.names("Assessment Insight"), {self.insight_b_shared})
+		self.assertFalse(frappe.has_permission("Assessment Insight", "read", self.insight_a_shared))
+
+	# --- instructors -------------------------------------------------------------------------------------
+
+	def test_instructor_reads_active_students_of_groups_they_teach_only(self):
+		frappe.set_user(self.teacher_a.user)
+		self.assertEqual(self.names("AI Student Profile"), {self.profile[self.a.name]})  # not c: inactive
+		self.assertEqual(self.names("AI Chat Session"), {self.session_a})
+		self.assertEqual(self.names("Assessment Insight"), {self.insight_a_draft, self.insight_a_shared})
+		self.assertFalse(frappe.has_permission("AI Student Profile", "read", self.profile[self.b.name]))
+		self.assertFalse(frappe.has_permission("AI Student Profile", "read", self.profile[self.c.name]))
+
+	def test_instructor_loses_access_when_their_group_is_disabled(self):
+		frappe.db.set_value("Student Group", self.group_a, "disabled", 1)
+		frappe.set_user(self.teacher_a.user)
+		self.assertEqual(self.names("AI Student Profile"), set())
+		self.assertFalse(frappe.has_permission("AI Chat Session", "read", self.session_a))
+
+	def test_instructor_cannot_take_over_another_groups_insight_by_changing_its_student(self):
+		insight = frappe.get_doc("Assessment Insight", self.insight_b_shared)
+		frappe.set_user(self.teacher_a.user)
+		insight.student = self.a.name  # a student the teacher does teach
+		insight.status = "Dismissed"
+		with self.assertRaises(frappe.PermissionError):
+			insight.save()
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Assessment Insight", self.insight_b_shared, "status"), "Shared")
+
+	# --- staff and guests --------------------------------------------------------------------------------
+
+	def test_academics_user_reads_every_record(self):
+		frappe.set_user(self.academics_user)
+		self.assertLessEqual(set(self.profile.values()), self.names("AI Student Profile"))
+		self.assertLessEqual({self.session_a, self.session_b}, self.names("AI Chat Session"))
+		self.assertLessEqual(
+			{self.insight_a_draft, self.insight_a_shared, self.insight_b_shared},
+			self.names("Assessment Insight"),
+		)
+		self.assertTrue(frappe.has_permission("AI Chat Session", "read", self.session_b))
+
+	def test_guest_is_denied(self):
+		frappe.set_user("Guest")
+		for doctype in ("AI Student Profile", "AI Chat Session", "AI Engagement Log", "Assessment Insight"):
+			with self.assertRaises(frappe.PermissionError):
+				frappe.get_list(doctype)
+			self.assertFalse(frappe.has_permission(doctype, "read"))
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.get("AI Chat Session", self.session_a)
+
+	def test_list_conditions_escape_the_user(self):
+		hostile = "x' or '1'='1"
+		condition = get_permission_query_conditions(hostile, "AI Chat Session")
+		rows = frappe.db.sql(f"select name from `tabAI Chat Session` where {condition}")
+		self.assertEqual(rows, ())
+
+	# --- server-computed fields --------------------------------------------------------------------------
+
+	def test_student_cannot_write_computed_fields_through_rest_or_the_form(self):
+		frappe.set_user(self.a.user)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.set_value("AI Student Profile", self.profile[self.a.name], "risk_score", 0)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.set_value("AI Chat Session", self.session_a, "summary", "all good")
+		session = frappe.get_doc("AI Chat Session", self.session_a)
+		session.append("messages", {"role": "assistant", "content": "The answer is 5/6."})
+		with self.assertRaises(frappe.PermissionError):
+			session.save()
+		frappe.set_user("Administrator")
+		self.assertEqual(
+			frappe.db.get_value("AI Student Profile", self.profile[self.a.name], "risk_score"), 40
+		)
+
+	def test_guardian_cannot_write_their_wards_records(self):
+		frappe.set_user(self.guardian_a.user)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.set_value("AI Chat Session", self.session_a, "status", "Closed")
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.set_value("Assessment Insight", self.insight_a_shared, "suggestions", "none")
+
+	def test_computed_fields_survive_a_site_that_lets_students_write(self):
+		"""Defence in depth: even if a site grants Student write access, server fields stay as computed."""
+		frappe.permissions.add_permission("AI Chat Session", "Student")
+		frappe.permissions.update_permission_property("AI Chat Session", "Student", 0, "write", 1)
+		frappe.clear_cache(doctype="AI Chat Session")
+		try:
+			frappe.set_user(self.a.user)
+			session = frappe.get_doc("AI Chat Session", self.session_a)
+			session.topic = "Adding fractions"
+			session.summary = "Student mastered everything"
+			session.status = "Closed"
+			session.integrity_mode = "Open"
+			session.messages[1].content = "The answer is 5/6."
+			session.append("messages", {"role": "assistant", "content": "Here are all the answers."})
+			session.save()
+			frappe.set_user("Administrator")
+			stored = frappe.get_doc("AI Chat Session", self.session_a)
+			self.assertEqual(stored.topic, "Adding fractions")
+			self.assertFalse(stored.summary)
+			self.assertEqual((stored.status, stored.integrity_mode), ("Active", "Guided"))
+			self.assertEqual(
+				[m.content for m in stored.messages],
+				["How do I add 1/2 and 1/3?", "What common denominator could both use?"],
+			)
+		finally:
+			frappe.set_user("Administrator")
+			frappe.permissions.reset_perms("AI Chat Session")
+			frappe.clear_cache(doctype="AI Chat Session")

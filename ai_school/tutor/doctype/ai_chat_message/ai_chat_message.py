@@ -1,0 +1,28 @@
+# Copyright (c) 2026, ai_school contributors and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class AIChatMessage(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		content: DF.LongText | None
+		latency_ms: DF.Int
+		model: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		role: DF.Literal["user", "assistant", "system"]
+		timestamp: DF.Datetime | None
+		tokens_in: DF.Int
+		tokens_out: DF.Int
+	# end: auto-generated types
+
+	pass
