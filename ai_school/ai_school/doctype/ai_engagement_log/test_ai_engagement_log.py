@@ -7,6 +7,9 @@ from frappe.tests.utils import FrappeTestCase
 from ai_school.ai_school.doctype.ai_engagement_log.ai_engagement_log import ERROR_MESSAGE_LIMIT
 from ai_school.tests.utils import make_engagement_log, make_student
 
+# the factories build real Education records; the runner's generic test records are not needed
+test_ignore = ["DocType", "Student", "User"]
+
 
 class TestAIEngagementLog(FrappeTestCase):
 	def tearDown(self):

@@ -8,6 +8,9 @@ from frappe.tests.utils import FrappeTestCase
 
 from ai_school.tests.utils import make_chat_session, make_student
 
+# the factories build real Education records; the runner's generic test records are not needed
+test_ignore = ["Course", "Student", "User"]
+
 
 class TestAIChatSession(FrappeTestCase):
 	def tearDown(self):
