@@ -1,0 +1,65 @@
+"""Which documents a demo school created, so teardown removes exactly those and nothing the site already had.
+
+One row per created document in `tabDefaultValue` under a parent private to the school
+(`__ai_school_demo:<abbr>`; defkey = doctype, defvalue = name), written in the same transaction as the
+document itself. A master another demo school already owns (two schools share "Mathematics" or the
+academic years) is recorded for both; teardown deletes it only when the last owner goes.
+"""
+
+import frappe
+
+LEDGER_PREFIX = "__ai_school_demo:"
+
+
+class Ledger:
+	def __init__(self, abbr: str):
+		self.parent = LEDGER_PREFIX + abbr
+		self._owned: dict[str, set[str]] = {}
+		for row in frappe.get_all(
+			"DefaultValue",
+			filters={"parent": self.parent},
+			fields=["defkey", "defvalue"],
+			order_by="creation",
+		):
+			self._owned.setdefault(row.defkey, set()).add(row.defvalue)
+
+	def owns(self, doctype: str, name: str) -> bool:
+		return name in self._owned.get(doctype, ())
+
+	def doctypes(self) -> list[str]:
+		return [doctype for doctype, names in self._owned.items() if names]
+
+	def names(self, doctype: str) -> set[str]:
+		return set(self._owned.get(doctype, ()))
+
+	def add(self, doctype: str, name: str) -> None:
+		if self.owns(doctype, name):
+			return
+		frappe.defaults.add_default(doctype, name, self.parent)
+		self._owned.setdefault(doctype, set()).add(name)
+
+	def adopt(self, doctype: str, name: str) -> None:
+		"""Share ownership of an existing document if another demo school created it; else leave it be."""
+		if not self.owns(doctype, name) and self.other_owners(doctype, name):
+			self.add(doctype, name)
+
+	def other_owners(self, doctype: str, name: str) -> list[str]:
+		return frappe.get_all(
+			"DefaultValue",
+			filters={
+				"parent": ("like", LEDGER_PREFIX + "%"),
+				"defkey": doctype,
+				"defvalue": name,
+			},
+			pluck="parent",
+		)
+
+	def shared(self, doctype: str, name: str) -> bool:
+		return any(parent != self.parent for parent in self.other_owners(doctype, name))
+
+	def forget(self, doctype: str, name: str) -> None:
+		frappe.db.delete("DefaultValue", {"parent": self.parent, "defkey": doctype, "defvalue": name})
+		self._owned.get(doctype, set()).discard(name)
+
+	def is_empty(self) -> bool:
+		return not any(self._owned.values())
