@@ -18,13 +18,11 @@ test_ignore = [
 
 
 class TestAssessmentInsight(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.student = utils.make_student("Ivy")
-		cls.course = utils.make_course()
-		cls.group = utils.make_student_group([cls.student.name], course=cls.course)
-		cls.scores = {"AI Test Reading": (4, 10), "AI Test Writing": (8, 10)}
+	def setUp(self):
+		self.student = utils.make_student("Ivy")
+		self.course = utils.make_course()
+		self.group = utils.make_student_group([self.student.name], course=self.course)
+		self.scores = {"AI Test Reading": (4, 10), "AI Test Writing": (8, 10)}
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
@@ -39,7 +37,8 @@ class TestAssessmentInsight(FrappeTestCase):
 
 	def test_takes_student_course_group_and_plan_from_the_result(self):
 		result = utils.make_assessment_result(self.student.name, self.group, self.course, self.scores)
-		insight = frappe.get_doc("Assessment Insight", utils.make_insight(result, student="someone-else"))
+		other = utils.make_student("Olive")
+		insight = frappe.get_doc("Assessment Insight", utils.make_insight(result, student=other.name))
 		plan = frappe.db.get_value("Assessment Result", result, "assessment_plan")
 		self.assertEqual(
 			(insight.student, insight.course, insight.student_group, insight.assessment_plan),
