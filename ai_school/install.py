@@ -3,18 +3,20 @@
 import frappe
 
 from ai_school import education_data
+from ai_school.timetable.custom_fields import install_custom_fields, remove_custom_fields
 
 GUARDIAN_ROLE = "Guardian"
 
 
 def after_install():
+	install_custom_fields()
 	ensure_guardian_role()
 	grant_guardian_role(education_data.get_guardian_users())
 	save_default_settings()
 
 
 def before_uninstall():
-	pass
+	remove_custom_fields()
 
 
 def ensure_guardian_role():

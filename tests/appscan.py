@@ -164,8 +164,22 @@ def fields_of(doctype: str) -> set[str] | None:
 	if doctype in app_doctypes():
 		return app_doctypes()[doctype].fieldnames()
 	if doctype in schema():
-		return {f["fieldname"] for f in schema()[doctype]["fields"]}
+		return {f["fieldname"] for f in schema()[doctype]["fields"]} | app_custom_fields().get(doctype, set())
 	return None
+
+
+@cache
+def app_custom_fields() -> dict[str, set[str]]:
+	"""Fields the app adds to other apps' DocTypes: the `CUSTOM_FIELDS` literal of each custom_fields.py."""
+	found: dict[str, set[str]] = {}
+	for path in sorted(PACKAGE.rglob("custom_fields.py")):
+		for node in ast.parse(path.read_text()).body:
+			if isinstance(node, ast.Assign) and any(
+				getattr(t, "id", "") == "CUSTOM_FIELDS" for t in node.targets
+			):
+				for doctype, fields in ast.literal_eval(node.value).items():
+					found.setdefault(doctype, set()).update(f["fieldname"] for f in fields)
+	return found
 
 
 def python_modules(root: Path | None = None) -> dict[str, Path]:

@@ -1,0 +1,188 @@
+"""Solve a Timetable Plan in a background job and store the result on the plan.
+
+The solver (OR-Tools) is imported inside the job only. A failing job rolls back to its savepoint, logs the
+traceback and marks the plan Failed: a plan is never left half-written.
+"""
+
+from __future__ import annotations
+
+import time
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+from frappe.utils.background_jobs import is_job_enqueued
+
+from ai_school.timetable import planning
+
+PROGRESS_EVENT = "ai_school:timetable_progress"
+SOLVE_TIMEOUT_MARGIN = 300
+
+
+def solve_job_id(plan: str) -> str:
+	return f"ai_school:timetable:{plan}"
+
+
+def is_solving(doc) -> bool:
+	"""A solve is queued or running. A plan left in 'Solving' by a killed worker can be solved again."""
+	return doc.status == "Solving" and is_job_enqueued(solve_job_id(doc.name))
+
+
+def enqueue_solve(doc) -> None:
+	if is_solving(doc):
+		frappe.throw(_("Timetable Plan {0} is already being solved; wait for it to finish").format(doc.name))
+	if not doc.lessons:
+		frappe.throw(_("Add lessons first, e.g. with 'Load from Student Groups'"))
+	doc.db_set({"status": "Solving", "explanation": None})
+	frappe.enqueue(
+		"ai_school.timetable.solving.solve_plan",
+		queue="long",
+		timeout=int(doc.time_limit or 30) * 2 + SOLVE_TIMEOUT_MARGIN,
+		job_id=solve_job_id(doc.name),
+		deduplicate=True,
+		enqueue_after_commit=True,
+		plan=doc.name,
+		user=frappe.session.user,
+	)
+
+
+def solve_plan(plan: str, user: str | None = None) -> None:
+	"""Background job: build the model from the plan, solve it and store the result."""
+	frappe.db.savepoint("timetable_solve")
+	try:
+		doc = frappe.get_doc("Timetable Plan", plan)
+		problem = planning.build_problem(doc)
+		hint = planning.previous_hint(doc, problem)
+		limit = float(doc.time_limit or 30)
+		solution = solve_with_progress(
+			problem,
+			plan=plan,
+			user=user,
+			time_limit=limit,
+			seed=int(doc.seed or 0),
+			hint=hint or None,
+			minimize_moves=1 if hint and doc.keep_placements else 0,
+		)
+		doc.reload()  # the form may have been saved while the solver ran
+		store_result(doc, problem, solution)
+		planning.save_computed(doc, ignore_permissions=True)
+	except Exception:
+		frappe.db.rollback(save_point="timetable_solve")
+		frappe.log_error(
+			title=f"Timetable Plan {plan}: solve failed",
+			reference_doctype="Timetable Plan",
+			reference_name=plan,
+		)
+		frappe.db.set_value("Timetable Plan", plan, "status", "Failed", update_modified=False)
+		_notify_done(plan, user, "Failed")
+		return
+	_notify_done(plan, user, doc.status)
+
+
+def store_result(doc, problem, solution) -> None:
+	doc.solver_status = solution.status
+	doc.time_to_first_solution = solution.time_to_first_solution
+	doc.wall_time = solution.wall_time
+	doc.objective = solution.objective
+	doc.lessons_moved = solution.moved or 0
+	doc.solved_on = now_datetime()
+	if solution.found:
+		report = solution.report
+		planning.save_solution(doc, problem, solution)
+		doc.status = "Solved"
+		doc.hard_violations = len(report.hard_violations) if report else 0
+		doc.soft_cost = report.soft_cost if report else 0
+		doc.violation_summary = summarize(report)
+		doc.explanation = "\n".join(solution.explanation) or None
+	else:
+		doc.status = "Infeasible" if solution.status == "INFEASIBLE" else "Failed"
+		doc.hard_violations = 0
+		doc.soft_cost = 0
+		doc.violation_summary = None
+		doc.explanation = "\n".join(solution.explanation) or _("The solver found no timetable ({0}).").format(
+			solution.status
+		)
+
+
+def summarize(report, limit: int = 50) -> str:
+	"""The violations in words: hard ones first, then the soft cost per preference."""
+	if report is None:
+		return ""
+	lines = []
+	if report.hard_violations:
+		lines.append(_("{0} hard violation(s):").format(len(report.hard_violations)))
+		lines += [f"- {v.message}" for v in report.hard_violations[:limit]]
+	else:
+		lines.append(_("No clashes: every lesson placed, no instructor, student or room double-booked."))
+	if report.breakdown:
+		lines.append(_("Preferences not fully met (soft cost {0}):").format(report.soft_cost))
+		lines += [
+			f"- {label}: {cost}" for label, cost in sorted(report.breakdown.items(), key=lambda kv: -kv[1])
+		]
+		lines += [f"  · {v.message}" for v in report.soft_violations[:limit]]
+	return "\n".join(lines)
+
+
+def solve_with_progress(problem, *, plan: str, user: str | None, time_limit: float, **options):
+	"""Run the solver in a thread and report progress from this one.
+
+	The solver calls back from its own threads, where frappe's request context does not exist; so the
+	callback only records the latest event and this thread publishes it, once a second.
+	"""
+	import threading
+
+	from ai_school.core.timetable.solver import solve
+
+	latest: dict = {}
+	outcome: dict = {}
+
+	def run() -> None:
+		try:
+			outcome["solution"] = solve(
+				problem, time_limit=time_limit, num_workers=2, progress=latest.update, **options
+			)
+		except Exception as exc:
+			outcome["error"] = exc
+
+	started = time.monotonic()
+	thread = threading.Thread(target=run, name=f"timetable-solve-{plan}", daemon=True)
+	thread.start()
+	while thread.is_alive():
+		thread.join(1.0)
+		if thread.is_alive():
+			publish_progress(plan, user, (time.monotonic() - started) / max(time_limit, 0.1), dict(latest))
+	if "error" in outcome:
+		raise outcome["error"]
+	return outcome["solution"]
+
+
+def publish_progress(plan: str, user: str | None, fraction: float, event: dict) -> None:
+	percent = max(1, min(99, int(100 * fraction)))
+	objective = event.get("objective")
+	if objective is not None:
+		description = _("Best soft cost so far: {0}").format(int(objective))
+	elif event:
+		description = _("Timetable found, improving it")
+	else:
+		description = _("Looking for a timetable")
+	frappe.publish_progress(
+		percent, title=_("Solving timetable"), doctype="Timetable Plan", docname=plan, description=description
+	)
+	frappe.publish_realtime(
+		PROGRESS_EVENT,
+		{"plan": plan, "percent": percent, "description": description, "phase": event.get("phase")},
+		user=user,
+		doctype="Timetable Plan",
+		docname=plan,
+	)
+
+
+def _notify_done(plan: str, user: str | None, status: str) -> None:
+	frappe.publish_realtime(
+		PROGRESS_EVENT,
+		{"plan": plan, "percent": 100, "status": status, "done": True},
+		user=user,
+		doctype="Timetable Plan",
+		docname=plan,
+		after_commit=True,
+	)
