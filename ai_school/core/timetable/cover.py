@@ -108,6 +108,18 @@ class Calendar:
 	def lessons_on(self, resource: Resource, day: dt.date) -> int:
 		return sum(1 for i in self._busy.get(resource, ()) if i.day == day and i.lesson)
 
+	def clashes(self) -> list[tuple[Resource, Interval, Interval]]:
+		"""Pairs of lessons that overlap on one resource (a valid timetable has none)."""
+		found = []
+		for resource, intervals in sorted(self._busy.items()):
+			lessons = sorted((i for i in intervals if i.lesson), key=lambda i: (i.day, i.start, i.ref))
+			for index, first in enumerate(lessons):
+				for second in lessons[index + 1 :]:
+					if second.day != first.day or second.start >= first.end:
+						break
+					found.append((resource, first, second))
+		return found
+
 	def copy(self) -> Calendar:
 		return copy.deepcopy(self)
 

@@ -234,3 +234,20 @@ def test_lessons_without_program_still_match_on_course(program):
 	candidate = Candidate("A", teaches=frozenset({("Mathematics", program)}))
 	[proposal] = propose_covers([lesson(program="")], [candidate], Calendar())
 	assert proposal.reasons[0] == "teaches Mathematics"
+
+
+def test_clashes_lists_overlapping_lessons_per_resource_only():
+	calendar = Calendar(
+		{
+			("room", "R1"): [busy(MON, 480, 525, "A"), busy(MON, 500, 600, "B"), busy(MON, 525, 570, "C")],
+			("instructor", "X"): [
+				busy(MON, 480, 525, "A"),
+				busy(MON, 525, 570, "C"),
+				busy(MON, 0, 1440, lesson=False),
+			],
+		}
+	)
+	assert [(r, a.ref, b.ref) for r, a, b in calendar.clashes()] == [
+		(("room", "R1"), "A", "B"),
+		(("room", "R1"), "B", "C"),
+	]
