@@ -245,44 +245,43 @@ class _Importer:
 		return problem, self.report
 
 	def _read_students(self) -> None:
-		"""Map every year/group/subgroup name to its atomic subgroups (and remember sizes)."""
-		self.subgroups: dict[str, StudentSet] = {}
+		"""Map every year/group/subgroup name to its atomic subgroups (and remember sizes).
+
+		A set is atomic when nothing is listed under it anywhere: groups and subgroups may be
+		listed under several parents (shared), and are then one set.
+		"""
+		children: dict[str, list[str]] = {}
 		self.set_size: dict[str, int] = {}
-		members: dict[str, set[str]] = {}
 		students = self.root.find("Students_List")
-		years = students.findall("Year") if students is not None else []
 
-		def add_atomic(name: str, size: int) -> None:
-			if name not in self.subgroups:
-				self.subgroups[name] = StudentSet(id=name, name=name, size=size)
+		def visit(elem: ET.Element, child_tag: str | None) -> str:
+			name = _text(elem, "Name")
+			self.set_size.setdefault(name, _int(_text(elem, "Number_of_Students", "0")))
+			kids = children.setdefault(name, [])
+			if child_tag:
+				grandchild = "Subgroup" if child_tag == "Group" else None
+				for child in elem.findall(child_tag):
+					kid = visit(child, grandchild)
+					if kid not in kids:
+						kids.append(kid)
+			return name
 
-		for year in years:
-			year_name = _text(year, "Name")
-			self.set_size.setdefault(year_name, _int(_text(year, "Number_of_Students", "0")))
-			year_members = members.setdefault(year_name, set())
-			for group in year.findall("Group"):
-				group_name = _text(group, "Name")
-				self.set_size.setdefault(group_name, _int(_text(group, "Number_of_Students", "0")))
-				group_members = members.setdefault(group_name, set())
-				for sub in group.findall("Subgroup"):
-					sub_name = _text(sub, "Name")
-					size = _int(_text(sub, "Number_of_Students", "0"))
-					self.set_size.setdefault(sub_name, size)
-					members.setdefault(sub_name, {sub_name})
-					add_atomic(sub_name, size)
-					group_members.add(sub_name)
-				year_members |= group_members
-		# A set is atomic only if nothing is listed under it anywhere (shared groups may be
-		# listed with their subgroups under one year and bare under another).
-		for name, mem in members.items():
-			if not mem:
-				mem.add(name)
-				add_atomic(name, self.set_size.get(name, 0))
-		for year in years:
-			year_name = _text(year, "Name")
-			for group in year.findall("Group"):
-				members[year_name] |= members[_text(group, "Name")]
-		self.members = {name: frozenset(mem) for name, mem in members.items()}
+		for year in students.findall("Year") if students is not None else []:
+			visit(year, "Group")
+
+		self.members: dict[str, frozenset[str]] = {}
+
+		def atomic(name: str) -> frozenset[str]:
+			if name not in self.members:
+				kids = children[name]
+				self.members[name] = frozenset().union(*map(atomic, kids)) if kids else frozenset([name])
+			return self.members[name]
+
+		self.subgroups: dict[str, StudentSet] = {}
+		for name in children:
+			for sub in sorted(atomic(name)):
+				if sub not in self.subgroups:
+					self.subgroups[sub] = StudentSet(id=sub, name=sub, size=self.set_size.get(sub, 0))
 
 	def _read_teachers(self) -> None:
 		self.teachers = {n: Teacher(id=n, name=n) for n in _list_names(self.root, "Teachers_List", "Teacher")}
@@ -673,6 +672,9 @@ def _room_names(elem: ET.Element) -> frozenset[str]:
 	return frozenset(_texts(elem, "Preferred_Room") or _texts(elem, "Room"))
 
 
+_ROOM_OWNER_TAGS = ("Teacher", "Students", "Subject", "Activity_Tag", "Activity_Id")
+
+
 def _room_wish(store: str, match: Callable[[_Importer, ET.Element], list[str]]) -> Handler:
 	def handler(imp: _Importer, elem: ET.Element, weight: float) -> bool | None:
 		ids = match(imp, elem)
@@ -680,7 +682,12 @@ def _room_wish(store: str, match: Callable[[_Importer, ET.Element], list[str]]) 
 			return False
 		target = imp.preferred_rooms if store == "preferred" else imp.home_rooms
 		rooms = _room_names(elem)
-		imp.wish_room(target, ids, _RoomWish(weight, rooms, _label(elem, sorted(rooms))))
+		owner = next(
+			(t for tag in _ROOM_OWNER_TAGS if (t := _text(elem, tag).strip())),
+			"",
+		)
+		label = f"{_label(elem, [owner])} → {', '.join(sorted(rooms))}"
+		imp.wish_room(target, ids, _RoomWish(weight, rooms, label))
 		return None
 
 	return handler
