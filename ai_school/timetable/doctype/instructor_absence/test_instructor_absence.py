@@ -9,6 +9,7 @@ from frappe.utils import add_days, getdate, nowdate
 
 from ai_school.api import absence as api
 from ai_school.core.timetable import cover
+from ai_school.tests.utils import make_instructor, make_user
 from ai_school.timetable.absence import StaleProposalError, covers_this_term
 
 
@@ -35,7 +36,6 @@ class School:
 		self.key = frappe.generate_hash(length=6)
 		self.monday = monday_in_two_weeks()
 		self.tuesday = self.monday + dt.timedelta(days=1)
-		self.company = self._company()
 		year = self._insert(
 			"Academic Year",
 			academic_year_name=f"AY {self.key}",
@@ -68,7 +68,8 @@ class School:
 		]
 		self.users, self.instructors = {}, {}
 		for letter in "ABCDEF":
-			self.instructors[letter], self.users[letter] = self._instructor(letter)
+			made = make_instructor(f"Teacher {letter}")
+			self.instructors[letter], self.users[letter] = made.name, made.user
 		a, b, c, d, e, f = (self.instructors[x] for x in "ABCDEF")
 		self.g1 = self._group("G1", self.maths, self.program, year, [a])
 		g2 = self._group("G2", self.maths, self.program, year, [b, c, d, e])
@@ -87,45 +88,6 @@ class School:
 
 	def _insert(self, doctype, **values):
 		return frappe.get_doc({"doctype": doctype, **values}).insert(ignore_permissions=True).name
-
-	def _company(self) -> str:
-		existing = frappe.get_all("Company", pluck="name", limit=1)
-		if existing:
-			return existing[0]
-		return self._insert(
-			"Company",
-			company_name=f"School {self.key}",
-			abbr=self.key[:4].upper(),
-			default_currency="USD",
-			country="United States",
-		)
-
-	def _instructor(self, letter: str) -> tuple[str, str]:
-		if not frappe.db.exists("Gender", "Female"):
-			self._insert("Gender", gender="Female")
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": f"teacher-{letter.lower()}-{self.key}@example.com",
-				"first_name": f"Teacher {letter}",
-				"send_welcome_email": 0,
-				"roles": [{"role": "Instructor"}],
-			}
-		).insert(ignore_permissions=True)
-		employee = self._insert(
-			"Employee",
-			first_name=f"Teacher {letter} {self.key}",
-			gender="Female",
-			date_of_birth="1985-01-01",
-			date_of_joining="2015-01-01",
-			company=self.company,
-			status="Active",
-			user_id=user.name,
-		)
-		instructor = self._insert(
-			"Instructor", instructor_name=f"Teacher {letter} {self.key}", employee=employee
-		)
-		return instructor, user.name
 
 	def _group(self, name, course, program, year, instructors) -> str:
 		return self._insert(
@@ -346,16 +308,7 @@ class TestInstructorAbsence(FrappeTestCase):
 	def test_a_student_cannot_read_propose_or_apply(self):
 		absence = self.school.absence("A")
 		api.propose_cover(absence.name)
-		student = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": f"student-{self.school.key}@example.com",
-				"first_name": "Student",
-				"send_welcome_email": 0,
-				"roles": [{"role": "Student"}],
-			}
-		).insert(ignore_permissions=True)
-		frappe.set_user(student.name)
+		frappe.set_user(make_user(("Student",)))
 		for method in (api.apply_cover, api.propose_cover, api.cancel_absence, api.get_affected_lessons):
 			self.assertRaises(frappe.PermissionError, method, absence.name)
 		frappe.set_user("Administrator")
@@ -372,15 +325,6 @@ class TestInstructorAbsence(FrappeTestCase):
 
 	def test_an_academics_user_can_apply(self):
 		absence = self.school.absence("A")
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": f"office-{self.school.key}@example.com",
-				"first_name": "Office",
-				"send_welcome_email": 0,
-				"roles": [{"role": "Academics User"}],
-			}
-		).insert(ignore_permissions=True)
-		frappe.set_user(user.name)
+		frappe.set_user(make_user(("Academics User",)))
 		api.propose_cover(absence.name)
 		self.assertEqual(api.apply_cover(absence.name)["applied"], 2)
