@@ -108,6 +108,7 @@ class TimetableModel:
 		self._busy: dict[tuple[str, str, Slot], Any] = {}
 		self._used: dict[tuple[str, str, int], Any] = {}
 		self._start_var: dict[str, cp_model.IntVar] = {}
+		self.pools: dict[frozenset[str], list[str]] = {}
 		self.build()
 
 	# --- helpers -------------------------------------------------------------------------------
@@ -270,30 +271,81 @@ class TimetableModel:
 				self.model.add_implication(self.guard(label), var.Not())
 
 	def add_resource_clashes(self) -> None:
-		for (resource, resource_id), lessons in self.index.lessons_of.items():
+		index = self.index
+		for (resource, resource_id), lessons in index.lessons_of.items():
 			if len(lessons) < 2:
 				continue
-			label = f"{self.index.label(resource, resource_id)}: one lesson at a time"
+			label = f"{index.label(resource, resource_id)}: one lesson at a time"
 			self.add_no_clash(lessons, label)
+			need = sum(index.lessons[le].duration for le in lessons)
+			if not self.explain and need == index.available_slot_count(resource, resource_id):
+				self.add_full_week(resource, resource_id, lessons)
 
-	def add_no_clash(self, lessons: list[str], label: str) -> None:
+	def add_full_week(self, resource: str, resource_id: str, lessons: list[str]) -> None:
+		"""Redundant: a resource whose lessons fill all its available periods is busy in each of
+		them (classes with a full week are common and this propagates much better)."""
+		for day in range(self.problem.num_days):
+			for period in self.index.usable_periods(resource, resource_id, day):
+				covering = [v for le in lessons for v in self.cover[le].get((day, period), ())]
+				self.model.add_bool_or(covering)
+
+	def add_no_clash(self, lessons: list[str], label: str, capacity: int = 1) -> None:
+		"""At most ``capacity`` of ``lessons`` in any period."""
 		by_slot: dict[Slot, list[cp_model.IntVar]] = defaultdict(list)
 		for lesson_id in lessons:
 			for slot, vars_ in self.cover[lesson_id].items():
 				by_slot[slot].extend(vars_)
 		for vars_ in by_slot.values():
-			if len(vars_) < 2:
+			if len(vars_) <= capacity:
 				continue
-			if self.explain:
-				self.hard(self.model.add(sum(vars_) <= 1), label)
+			if self.explain or capacity > 1:
+				self.hard(self.model.add(sum(vars_) <= capacity), label)
 			else:
 				self.model.add_at_most_one(vars_)
 
+	def interchangeable_pools(self) -> dict[frozenset[str], list[str]]:
+		"""Room pools whose rooms are interchangeable: every lesson that may use one of them may
+		use exactly the pool, and nothing (availability, soft wishes, locks) tells the rooms apart.
+
+		For such pools a per-period count is exact (interval graphs are perfect), so rooms are
+		assigned after solving instead of searched for.
+		"""
+		index = self.index
+		by_room: dict[str, set[frozenset[str]]] = defaultdict(set)
+		members: dict[frozenset[str], list[str]] = defaultdict(list)
+		for lesson_id, rooms in index.candidate_rooms.items():
+			pool = frozenset(rooms)
+			members[pool].append(lesson_id)
+			for room in rooms:
+				by_room[room].add(pool)
+		soft_room_times = [
+			c for c in self.problem.constraints if isinstance(c, UnavailableTimes) and c.resource == "room"
+		]
+		pools = {}
+		for pool, lessons in members.items():
+			if len(pool) < 2 or any(by_room[r] != {pool} or index.unavailable("room", r) for r in pool):
+				continue
+			if any(not c.ids or pool & set(c.ids) for c in soft_room_times):
+				continue
+			if any(not con.is_hard for le in lessons for con, _ in index.room_preferences.get(le, ())) or any(
+				index.lessons[le].locked and le in self.hint for le in lessons
+			):
+				continue
+			pools[pool] = lessons
+		return pools
+
 	def add_rooms(self) -> None:
 		index, per_day = self.index, self.problem.periods_per_day
+		self.pools = self.interchangeable_pools() if not self.explain else {}
+		pooled = {le for lessons in self.pools.values() for le in lessons}
+		for pool, lessons in self.pools.items():
+			label = f"Rooms {', '.join(sorted(pool))}: at most {len(pool)} lessons at a time"
+			self.add_no_clash(lessons, label, capacity=len(pool))
 		room_users: dict[str, list[str]] = defaultdict(list)
 		multi = set()
 		for lesson_id, rooms in index.candidate_rooms.items():
+			if lesson_id in pooled:
+				continue
 			lesson = index.lessons[lesson_id]
 			if len(rooms) == 1:
 				self.single_room[lesson_id] = rooms[0]
@@ -333,6 +385,25 @@ class TimetableModel:
 		if not self.explain:
 			self.add_room_pool_cuts()
 
+	def pool_rooms(self, starts: Mapping[str, Slot]) -> dict[str, str]:
+		"""Give each pooled lesson a room: per day, by start, the room that became free first."""
+		out = {}
+		for pool, lessons in self.pools.items():
+			by_day: dict[int, list[str]] = defaultdict(list)
+			for lesson_id in lessons:
+				if lesson_id in starts:
+					by_day[starts[lesson_id][0]].append(lesson_id)
+			for day_lessons in by_day.values():
+				free_at = dict.fromkeys(sorted(pool), 0)
+				for lesson_id in sorted(day_lessons, key=lambda le: starts[le][1]):
+					period = starts[lesson_id][1]
+					room = min((r for r, t in free_at.items() if t <= period), key=free_at.get, default=None)
+					if room is None:  # cannot happen when the counting constraint holds
+						continue
+					out[lesson_id] = room
+					free_at[room] = period + self.index.lessons[lesson_id].duration
+		return out
+
 	def add_room_pool_cuts(self) -> None:
 		"""Redundant counting cuts: lessons restricted to a room pool never outnumber the pool."""
 		pools: dict[frozenset[str], list[str]] = defaultdict(list)
@@ -341,13 +412,7 @@ class TimetableModel:
 		for pool in pools:
 			members = [le for le, choice in self.room_choice.items() if set(choice) <= pool]
 			members += [le for le, room in self.single_room.items() if room in pool]
-			by_slot: dict[Slot, list[cp_model.IntVar]] = defaultdict(list)
-			for lesson_id in members:
-				for slot, vars_ in self.cover[lesson_id].items():
-					by_slot[slot].extend(vars_)
-			for vars_ in by_slot.values():
-				if len(vars_) > len(pool):
-					self.model.add(sum(vars_) <= len(pool))
+			self.add_no_clash(members, "", capacity=len(pool))
 
 	def add_moves(self) -> None:
 		if not self.minimize_moves or self.explain:
@@ -718,17 +783,15 @@ def _new_solver(time_limit: float, num_workers: int, seed: int) -> cp_model.CpSo
 
 
 def _extract(built: TimetableModel, solver: cp_model.CpSolver) -> dict[str, Assignment]:
-	assignments = {}
-	for lesson_id, starts in built.x.items():
-		start = next((s for s, var in starts.items() if solver.boolean_value(var)), None)
-		if start is None:
-			continue
-		room = built.single_room.get(lesson_id)
-		for room_id, var in built.room_choice.get(lesson_id, {}).items():
-			if solver.boolean_value(var):
-				room = room_id
-		assignments[lesson_id] = Assignment(lesson_id, start[0], start[1], room)
-	return assignments
+	starts = {}
+	for lesson_id, choices in built.x.items():
+		start = next((s for s, var in choices.items() if solver.boolean_value(var)), None)
+		if start is not None:
+			starts[lesson_id] = start
+	rooms = {**built.single_room, **built.pool_rooms(starts)}
+	for lesson_id, choice in built.room_choice.items():
+		rooms[lesson_id] = next((r for r, var in choice.items() if solver.boolean_value(var)), None)
+	return {le: Assignment(le, start[0], start[1], rooms.get(le)) for le, start in starts.items()}
 
 
 def _hint_from(built: TimetableModel, solver: cp_model.CpSolver) -> None:
