@@ -196,7 +196,7 @@ class _Importer:
 	def __init__(self, root: ET.Element, source: str):
 		self.root = root
 		self.report = ImportReport(source=source, fet_version=root.get("version", ""))
-		self.report.mode = _text(root, "Mode", "Official").strip() or "Official"
+		self.report.mode = _text(root, "Mode").strip() or _fet5_mode(self.report.fet_version)
 		self.constraints: list[Constraint] = []
 		self.breaks: set[Slot] = set()
 		self.preferred_rooms: dict[str, list[_RoomWish]] = {}
@@ -463,6 +463,18 @@ class _Importer:
 					soft.setdefault((w.weight, w.rooms, w.label), []).append(le_id)
 		for (weight, rooms, label), lessons in soft.items():
 			self.add(PreferredRooms(weight=weight, name=label, lessons=lessons, rooms=sorted(rooms)))
+
+
+def _fet5_mode(version: str) -> str:
+	"""FET 5 had no ``<Mode>``: its special builds marked the version ("5.44.2-bp", "5.27.3-ma3")."""
+	suffix = version.partition("-")[2].lower()
+	if not suffix:
+		return "Official"
+	if suffix.startswith("bp"):
+		return "Block_Planning"
+	if suffix.startswith("terms"):
+		return "Terms"
+	return "Mornings_Afternoons"
 
 
 def _int(text: str) -> int:

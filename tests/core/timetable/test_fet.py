@@ -1,0 +1,384 @@
+"""FET import/export: a committed hand-written fixture with exact counts, plus real FET example
+files from Debian's ``fet-data`` package when it is installed (AGPL data, so it is located at run
+time and never copied into this MIT repository)."""
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from ai_school.core.timetable.fet import (
+	SUPPORTED_CONSTRAINTS,
+	FetFormatError,
+	import_fet,
+	read_fet_timetable,
+)
+from ai_school.core.timetable.fet_export import (
+	activities_timetable_xml,
+	assignments_csv,
+	fet_activity_ids,
+	grids,
+	tables_html,
+	timetable_fet,
+)
+from ai_school.core.timetable.model import (
+	Assignment,
+	Lesson,
+	MaxGaps,
+	MinDaysBetween,
+	Ordered,
+	PreferredRooms,
+	PreferredStartingTimes,
+	Problem,
+	StudentSet,
+	Teacher,
+)
+
+DATA = Path(__file__).parent / "data"
+TINY = DATA / "tiny_school.fet"
+FET_EXAMPLES = Path("/usr/share/doc/fet-data/examples")
+
+needs_fet_data = pytest.mark.skipif(
+	not FET_EXAMPLES.is_dir(),
+	reason="FET example files not installed (apt-get install fet-data → /usr/share/doc/fet-data/examples)",
+)
+needs_fet_cl = pytest.mark.skipif(
+	shutil.which("fet-cl") is None, reason="fet-cl not installed (apt-get install fet)"
+)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+	return import_fet(TINY)
+
+
+# --- the committed fixture: exact counts ----------------------------------------------------------
+
+
+def test_tiny_entities_and_counts(tiny):
+	problem, report = tiny
+	assert (report.activities, report.inactive_activities) == (8, 1)
+	assert (report.teachers, report.student_sets, report.rooms) == (4, 5, 4)
+	assert report.fet_version == "6.8.5" and report.mode == "Official"
+	assert problem.days == ["Mon", "Tue", "Wed", "Thu", "Fri"]
+	assert problem.period_names == ["H1", "H2", "H3", "H4", "H5", "H6"]
+	assert problem.breaks == frozenset({(2, 5)})
+	assert [le.id for le in problem.lessons] == ["1", "2", "3", "4", "5", "6", "7", "9"]
+	assert report.warnings == []
+
+
+def test_tiny_every_constraint_is_accounted_for(tiny):
+	_, report = tiny
+	assert sum(report.supported.values()) == 25
+	assert len(report.supported) == 24
+	assert report.supported["ConstraintTeacherNotAvailableTimes"] == 2
+	assert dict(report.unsupported) == {"ConstraintTeacherMaxHoursContinuously": 1}
+	assert not report.fully_supported
+	assert dict(report.inactive_constraints) == {
+		"ConstraintTeacherMaxGapsPerDay": 1,
+		"ConstraintActivitiesSameStartingDay": 1,
+	}
+	# The room wish for inactive activity 8 is translated but void.
+	assert dict(report.dropped) == {"ConstraintActivityPreferredRoom": 1}
+	root = ET.parse(TINY).getroot()
+	in_file = len(root.find("Time_Constraints_List")) + len(root.find("Space_Constraints_List"))
+	accounted = sum(report.supported.values()) + sum(report.unsupported.values())
+	assert accounted + sum(report.inactive_constraints.values()) == in_file
+	assert "ConstraintTeacherMaxHoursContinuously: 1" in "\n".join(report.summary_lines())
+
+
+def test_tiny_students_expand_to_atomic_subgroups(tiny):
+	problem, _ = tiny
+	sizes = {s.id: s.size for s in problem.student_sets}
+	# 7A2 is listed under both 7A and 7Sci but is one set; group 7B and year 8 have no children.
+	assert sizes == {"7A1": 15, "7A2": 15, "7X": 5, "7B": 25, "8": 28}
+	lessons = problem.lesson_map()
+	assert lessons["1"].student_sets == ["7A1", "7A2"]
+	assert lessons["5"].student_sets == ["7A2", "7X"]
+	assert lessons["6"].student_sets == ["7A1", "7A2", "7B", "7X"]
+	assert lessons["9"].student_sets == ["7A1", "8"]
+	# Head count: FET's declared size of the listed set, or the activity's explicit number.
+	assert lessons["6"].student_count == 60
+	assert lessons["9"].student_count == 12
+
+
+def test_tiny_activities_and_time_rules(tiny):
+	problem, _ = tiny
+	lessons = problem.lesson_map()
+	assert [lessons[i].group for i in ("1", "2", "3")] == ["1", "1", "1"]
+	assert lessons["4"].duration == 2 and lessons["4"].group is None
+	assert lessons["9"].teachers == ["Cid", "Dee"]
+	assert lessons["5"].tags == ["Lab"]
+	assert lessons["7"].fixed_start == (1, 0) and lessons["7"].locked
+	morning = frozenset((d, h) for d in range(5) for h in range(3))
+	assert lessons["6"].allowed_starts == morning
+	teachers = {t.id: t for t in problem.teachers}
+	assert teachers["Ann"].unavailable == {(0, 0), (0, 1)}
+	assert teachers["Bob"].unavailable == {(4, 5)}
+	assert {s.id: s.unavailable for s in problem.student_sets}["8"] == {(4, 4), (4, 5)}
+	assert {r.id: r.unavailable for r in problem.rooms}["Gym"] == {(0, 0), (0, 1), (0, 2)}
+	by_type = {}
+	for c in problem.constraints:
+		by_type.setdefault(type(c).__name__, []).append(c)
+	(min_days,) = by_type["MinDaysBetween"]
+	assert isinstance(min_days, MinDaysBetween)
+	assert (min_days.lessons, min_days.weight, min_days.consecutive_if_same_day) == (
+		["1", "2", "3"],
+		95.0,
+		True,
+	)
+	assert not min_days.is_hard
+	(pref,) = by_type["PreferredStartingTimes"]
+	assert isinstance(pref, PreferredStartingTimes)
+	assert pref.starts == {(0, 2), (3, 2)} and pref.weight == 90.0
+	gaps = {tuple(c.ids): c for c in by_type["MaxGaps"]}
+	assert isinstance(gaps[()], MaxGaps) and gaps[()].resource == "teacher" and gaps[()].max_gaps == 3
+	assert gaps[("7A1", "7A2")].resource == "students" and gaps[("7A1", "7A2")].max_gaps == 2
+	(ordered,) = by_type["Ordered"]
+	assert isinstance(ordered, Ordered) and (ordered.first, ordered.second) == ("6", "9")
+	assert by_type["SameStartingTime"][0].lessons == ["5", "7"]
+	assert by_type["MinHoursDaily"][0].min_hours == 2
+
+
+def test_tiny_rooms_follow_fet_precedence(tiny):
+	problem, _ = tiny
+	lessons = problem.lesson_map()
+	assert lessons["5"].rooms == ["Lab"] and lessons["9"].rooms == ["Lab"]  # subject preferred room
+	assert lessons["6"].rooms == ["Gym"]  # activity preferred rooms
+	assert lessons["4"].rooms == ["R2"]  # students set home room (single students set 7B)
+	# Ann's 90 % home room: soft, only for her single-teacher activities without preferred rooms.
+	(home,) = [c for c in problem.constraints if isinstance(c, PreferredRooms)]
+	assert (home.lessons, home.rooms, home.weight) == (["1", "2", "3", "7"], ["R1"], 90.0)
+	assert not any(lessons[i].takes_room() for i in ("1", "2", "3", "7"))
+	assert {r.id: (r.capacity, r.building) for r in problem.rooms}["Lab"] == (20, "Science")
+
+
+def test_tiny_problem_json_round_trip(tiny):
+	problem, _ = tiny
+	again = Problem.from_dict(problem.to_dict())
+	assert again.lesson_map() == problem.lesson_map()
+	assert [c.label() for c in again.constraints] == [c.label() for c in problem.constraints]
+
+
+# --- export / re-import ---------------------------------------------------------------------------
+
+
+def _a_timetable(problem):
+	"""Any placement (validity is not the point here): lesson i at day i % days, period i % 3."""
+	out = {}
+	for n, le in enumerate(problem.lessons):
+		room = le.rooms[0] if le.rooms else None
+		out[le.id] = Assignment(le.id, n % problem.num_days, n % 3, room)
+	return out
+
+
+def test_activities_xml_round_trip(tiny):
+	problem, _ = tiny
+	timetable = _a_timetable(problem)
+	xml = activities_timetable_xml(problem, timetable)
+	assert ET.fromstring(xml).tag == "Activities_Timetable"
+	assert read_fet_timetable(xml, problem) == timetable
+
+
+def test_fet_export_on_original_file_round_trip(tiny):
+	problem, _ = tiny
+	timetable = _a_timetable(problem)
+	exported = timetable_fet(problem, timetable, TINY.read_bytes())
+	assert read_fet_timetable(exported, problem) == timetable
+	# The original data is still all there: re-importing gives the same lessons, now fixed.
+	again, report = import_fet(exported)
+	assert [le.id for le in again.lessons] == [le.id for le in problem.lessons]
+	assert {le.id: le.fixed_start for le in again.lessons} == {k: a.start for k, a in timetable.items()}
+	assert report.inactive_activities == 1
+
+
+def test_minimal_fet_export_for_non_fet_problem():
+	problem = Problem(
+		days=["Mon", "Tue"],
+		periods_per_day=3,
+		breaks=frozenset({(1, 2)}),
+		teachers=[Teacher("t1", unavailable=frozenset({(0, 0)})), Teacher("t2")],
+		student_sets=[StudentSet("c1", size=20), StudentSet("c2", size=22)],
+		lessons=[
+			Lesson("maths-c1", subject="Maths", teachers=["t1"], student_sets=["c1"]),
+			Lesson("maths-c2", subject="Maths", teachers=["t1"], student_sets=["c2"], duration=2),
+			Lesson("art-c1", subject="Art", teachers=["t2"], student_sets=["c1"]),
+		],
+	)
+	assert fet_activity_ids(problem) == {"maths-c1": 1, "maths-c2": 2, "art-c1": 3}
+	timetable = {
+		"maths-c1": Assignment("maths-c1", 0, 1),
+		"maths-c2": Assignment("maths-c2", 1, 0),
+		"art-c1": Assignment("art-c1", 0, 2),
+	}
+	imported, report = import_fet(timetable_fet(problem, timetable))
+	assert report.fully_supported and report.warnings == []
+	assert (report.activities, report.teachers, report.student_sets) == (3, 2, 2)
+	assert imported.breaks == problem.breaks
+	assert {t.id: t.unavailable for t in imported.teachers}["t1"] == {(0, 0)}
+	fixed = {le.id: le.fixed_start for le in imported.lessons}
+	assert fixed == {"1": (0, 1), "2": (1, 0), "3": (0, 2)}
+	assert {le.id: le.duration for le in imported.lessons}["2"] == 2
+
+
+def test_tables(tiny):
+	problem, _ = tiny
+	timetable = {"4": Assignment("4", 0, 0, "R2"), "6": Assignment("6", 1, 1, "Gym")}
+	by_class = grids(problem, timetable, "students")
+	assert by_class["7B"][0][0] == "English (Bob) @R2"
+	assert by_class["7B"][1][0] == "English (Bob) @R2"  # two periods long
+	assert by_class["7B"][1][1] == "PE (Dee) @Gym"
+	assert by_class["7A1"][5][2] == "(break)"
+	assert grids(problem, timetable, "teacher")["Dee"][1][1] == "PE (7A1, 7A2, 7B, 7X) @Gym"
+	assert grids(problem, timetable, "room")["Gym"][1][1] == "PE (7A1, 7A2, 7B, 7X)"
+	assert "<h2>7B</h2>" in tables_html(problem, timetable, "students")
+	rows = assignments_csv(problem, timetable).splitlines()
+	assert rows[0] == "lesson,subject,teachers,student_sets,day,period,duration,room"
+	assert "4,English,Bob,7B,Mon,H1,2,R2" in rows
+
+
+def test_bad_input_raises_format_error(tmp_path):
+	with pytest.raises(FetFormatError):
+		import_fet(b"<fet><Days_List>")
+	with pytest.raises(FetFormatError):
+		import_fet(b"<html/>")
+	with pytest.raises(FetFormatError):
+		import_fet(b"<fet version='6'><Days_List/></fet>")
+
+
+def test_supported_list_covers_the_common_fet_types():
+	for tag in (
+		"ConstraintMinDaysBetweenActivities",
+		"ConstraintTeacherNotAvailableTimes",
+		"ConstraintActivitiesPreferredTimeSlots",
+		"ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour",
+		"ConstraintSubjectPreferredRooms",
+		"ConstraintStudentsSetHomeRoom",
+	):
+		assert tag in SUPPORTED_CONSTRAINTS
+
+
+# --- real FET example files (fet-data) -------------------------------------------------------------
+
+REAL = [
+	# path, activities, inactive, teachers, atomic sets, rooms, translated constraints, unsupported
+	("FET-5-official/Argentina/Horario_ISJ.fet", 116, 0, 17, 6, 6, 157, {}),
+	("FET-5-official/Denmark/small-school.fet", 25, 0, 9, 74, 0, 6, {}),
+	("FET-5-official/Germany/DGS-Pro/dgspro200809.fet", 362, 0, 26, 34, 11, 221, {}),
+	("FET-5-official/Greece/Little-Music-School/MSA.fet", 270, 0, 21, 18, 0, 156, {}),
+	("FET-6-official/South-Africa/Western-Cape/Robertson/MHS_July2.fet", 1517, 0, 24, 54, 21, 307, {}),
+	(
+		"FET-5-block-planning/by-Darren-McDonald/old/Blocks_anonymous.fet",
+		471,
+		14,
+		0,
+		81,
+		0,
+		37,
+		{
+			"ConstraintActivityTagsNotOverlapping": 7,
+			"ConstraintActivitiesMaxSimultaneousInSelectedTimeSlots": 1,
+			"ConstraintActivitiesOccupyMaxTimeSlotsFromSelection": 31,
+			"ConstraintActivitiesMinSimultaneousInSelectedTimeSlots": 9,
+		},
+	),
+]
+
+
+@needs_fet_data
+@pytest.mark.parametrize("rel,activities,inactive,teachers,sets,rooms,translated,unsupported", REAL)
+def test_real_fet_example(rel, activities, inactive, teachers, sets, rooms, translated, unsupported):
+	problem, report = import_fet(FET_EXAMPLES / rel)
+	assert (report.activities, report.inactive_activities) == (activities, inactive)
+	assert (report.teachers, report.student_sets, report.rooms) == (teachers, sets, rooms)
+	assert sum(report.supported.values()) == translated
+	assert dict(report.unsupported) == unsupported
+	assert len(problem.lessons) == activities
+	known_sets = {s.id for s in problem.student_sets}
+	assert all(set(le.student_sets) <= known_sets for le in problem.lessons)
+
+
+@needs_fet_data
+def test_real_dgs_pro_details():
+	problem, report = import_fet(FET_EXAMPLES / "FET-5-official/Germany/DGS-Pro/dgspro200809.fet")
+	assert report.supported["ConstraintMinDaysBetweenActivities"] == 88
+	assert report.supported["ConstraintTeacherMaxGapsPerWeek"] == 26
+	# Year "6/7" has groups 6g and 7g without subgroups: the year is NOT an atomic set itself.
+	ids = {s.id for s in problem.student_sets}
+	assert {"6g", "7g"} <= ids and "6/7" not in ids
+
+
+@needs_fet_data
+def test_every_fet_example_imports_and_accounts_for_every_constraint():
+	# Files over 600 kB (39 of 214) are left out to keep the suite quick; they parse the same way.
+	files = sorted(
+		p
+		for p in FET_EXAMPLES.rglob("*.fet")
+		if not p.name.endswith("_data_and_timetable.fet") and p.stat().st_size < 600_000
+	)
+	assert len(files) > 150
+	fully = 0
+	for path in files:
+		root = ET.parse(path).getroot()
+		in_file = sum(len(root.find(t)) for t in ("Time_Constraints_List", "Space_Constraints_List"))
+		_, report = import_fet(path)
+		accounted = (
+			sum(report.supported.values())
+			+ sum(v for k, v in report.unsupported.items() if k.startswith("Constraint"))
+			+ sum(report.inactive_constraints.values())
+		)
+		assert accounted == in_file, path
+		fully += report.fully_supported
+	assert fully >= 60
+
+
+# --- FET itself on our files -----------------------------------------------------------------------
+
+
+def _run_fet(tmp_path, fet_file, seconds=20):
+	out = tmp_path / "fet_out"
+	subprocess.run(
+		[
+			"fet-cl",
+			f"--inputfile={fet_file}",
+			f"--outputdir={out}",
+			f"--timelimitseconds={seconds}",
+			"--htmllevel=0",
+		],
+		capture_output=True,
+		timeout=seconds + 60,
+		check=False,
+	)
+	result = (out / "logs" / "result.txt").read_text(encoding="utf-8-sig")
+	found = list(out.glob("timetables/*/*_activities.xml"))
+	return result, found
+
+
+@needs_fet_cl
+def test_fet_timetable_of_fixture_passes_our_validator(tmp_path):
+	from ai_school.core.timetable.validator import validate
+
+	problem, _ = import_fet(TINY)
+	result, found = _run_fet(tmp_path, TINY)
+	assert "Simulation successful" in result
+	timetable = read_fet_timetable(found[0], problem)
+	assert set(timetable) == {le.id for le in problem.lessons}
+	report = validate(problem, timetable)
+	assert report.hard_violations == []
+
+
+@needs_fet_cl
+def test_fet_accepts_our_export_and_keeps_the_timetable(tmp_path):
+	problem, _ = import_fet(TINY)
+	fet_result, found = _run_fet(tmp_path, TINY)
+	assert "Simulation successful" in fet_result
+	timetable = read_fet_timetable(found[0], problem)
+	ours = tmp_path / "ours.fet"
+	ours.write_bytes(timetable_fet(problem, timetable, TINY.read_bytes()))
+	again_dir = tmp_path / "again"
+	again_dir.mkdir()
+	result, again = _run_fet(again_dir, ours)
+	assert "Simulation successful" in result
+	assert read_fet_timetable(again[0], problem) == timetable
