@@ -337,9 +337,11 @@ class Grouped(Constraint):
 
 @dataclass
 class PreferredRooms(Constraint):
-	"""Each of ``lessons`` is in one of ``rooms``; the lessons named take a room (as in FET).
+	"""Each of ``lessons`` is in one of ``rooms``.
 
-	Hard ones restrict the candidate rooms. Cost: one unit per lesson elsewhere."""
+	As in FET, a hard one makes the lessons take a room and restricts their candidate rooms; a
+	soft one alone leaves the room optional (the lesson may get a wished room or none).
+	Cost: one unit per lesson elsewhere or without a room."""
 
 	lessons: list[str] = field(default_factory=list)
 	rooms: list[str] = field(default_factory=list)
@@ -350,8 +352,8 @@ class HomeRooms(ResourceConstraint):
 	"""Lessons of the given teachers/student sets are in one of ``rooms`` (FET *home room(s)*).
 
 	As in FET, it does not apply to lessons that already name rooms (``rooms``, ``fixed_room``
-	or a :class:`PreferredRooms` constraint); the lessons it applies to take a room.
-	Cost: one unit per lesson elsewhere."""
+	or a :class:`PreferredRooms` constraint); hard/soft as for :class:`PreferredRooms`.
+	Cost: one unit per lesson elsewhere or without a room."""
 
 	resource: Resource = "students"
 	rooms: list[str] = field(default_factory=list)

@@ -171,12 +171,12 @@ class ProblemIndex:
 	@cached_property
 	def room_preferences(self) -> dict[str, list[tuple[PreferredRooms | HomeRooms, frozenset[str]]]]:
 		"""Lesson id → the room constraints applying to it, with their room sets."""
-		out: dict[str, list[tuple[PreferredRooms | HomeRooms, frozenset[str]]]] = defaultdict(list)
+		out: dict[str, list[tuple[PreferredRooms | HomeRooms, frozenset[str]]]] = {}
 		named = set()
 		for constraint in self.problem.constraints:
 			if isinstance(constraint, PreferredRooms):
 				for lesson_id in constraint.lessons:
-					out[lesson_id].append((constraint, frozenset(constraint.rooms)))
+					out.setdefault(lesson_id, []).append((constraint, frozenset(constraint.rooms)))
 					named.add(lesson_id)
 		for constraint in self.problem.constraints:
 			if isinstance(constraint, HomeRooms):
@@ -185,11 +185,30 @@ class ProblemIndex:
 						lesson = self.lessons[lesson_id]
 						if lesson_id in named or lesson.rooms or lesson.fixed_room:
 							continue
-						out[lesson_id].append((constraint, frozenset(constraint.rooms)))
+						out.setdefault(lesson_id, []).append((constraint, frozenset(constraint.rooms)))
 		return out
 
 	def takes_room(self, lesson: Lesson) -> bool:
-		return lesson.takes_room() or lesson.id in self.room_preferences
+		"""Must have a room: asks for one itself or is named by a HARD room constraint.
+
+		As in FET, a soft room preference alone leaves the room optional (see
+		:attr:`optional_rooms`)."""
+		return lesson.takes_room() or any(c.is_hard for c, _ in self.room_preferences.get(lesson.id, ()))
+
+	@cached_property
+	def optional_rooms(self) -> dict[str, list[str]]:
+		"""Lesson id → rooms it may use without needing one: lessons with only soft room wishes
+		may go to a wished room that fits, or to no room (paying the wish's cost)."""
+		out = {}
+		for lesson_id, prefs in self.room_preferences.items():
+			lesson = self.lessons.get(lesson_id)
+			if lesson is None or self.takes_room(lesson):
+				continue
+			wished = set().union(*(rooms for _, rooms in prefs))
+			out[lesson_id] = [
+				r.id for r in self.problem.rooms if r.id in wished and not self.room_blockers(lesson, r.id)
+			]
+		return out
 
 	def room_blockers(self, lesson: Lesson, room_id: str) -> list[str]:
 		"""Why ``lesson`` may not use ``room_id`` (hard rules; empty = it may)."""

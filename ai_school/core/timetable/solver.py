@@ -109,6 +109,7 @@ class TimetableModel:
 		self._used: dict[tuple[str, str, int], Any] = {}
 		self._start_var: dict[str, cp_model.IntVar] = {}
 		self.pools: dict[frozenset[str], list[str]] = {}
+		self.room_options = {**self.index.candidate_rooms, **self.index.optional_rooms}
 		self.build()
 
 	# --- helpers -------------------------------------------------------------------------------
@@ -313,7 +314,7 @@ class TimetableModel:
 		index = self.index
 		by_room: dict[str, set[frozenset[str]]] = defaultdict(set)
 		members: dict[frozenset[str], list[str]] = defaultdict(list)
-		for lesson_id, rooms in index.candidate_rooms.items():
+		for lesson_id, rooms in self.room_options.items():
 			pool = frozenset(rooms)
 			members[pool].append(lesson_id)
 			for room in rooms:
@@ -343,20 +344,24 @@ class TimetableModel:
 			self.add_no_clash(lessons, label, capacity=len(pool))
 		room_users: dict[str, list[str]] = defaultdict(list)
 		multi = set()
-		for lesson_id, rooms in index.candidate_rooms.items():
+		for lesson_id, rooms in self.room_options.items():
 			if lesson_id in pooled:
 				continue
 			lesson = index.lessons[lesson_id]
-			if len(rooms) == 1:
+			optional = lesson_id in index.optional_rooms
+			if len(rooms) == 1 and not optional:
 				self.single_room[lesson_id] = rooms[0]
 			elif rooms:
 				choice = {r: self.model.new_bool_var(f"{lesson_id} in {r}") for r in rooms}
-				self.model.add_exactly_one(choice.values())
+				if optional:
+					self.model.add_at_most_one(choice.values())
+				else:
+					self.model.add_exactly_one(choice.values())
 				self.room_choice[lesson_id] = choice
 				multi.update(rooms)
 				if lesson.locked and lesson.id in self.hint and self.hint[lesson.id].room in choice:
 					self.model.add(choice[self.hint[lesson.id].room] == 1)
-			else:
+			elif not optional:
 				# No suitable room: the explainer names it; here the model is simply infeasible.
 				self.hard(
 					self.model.add_bool_or([]), f"Lesson {index.lesson_label(lesson_id)}: a suitable room"
@@ -549,7 +554,7 @@ class TimetableModel:
 			return
 		for resource_id in self.index.resource_ids(c):
 			if c.resource == "room":
-				lessons = [le for le, rooms in self.index.candidate_rooms.items() if resource_id in rooms]
+				lessons = [le for le, rooms in self.room_options.items() if resource_id in rooms]
 			else:
 				lessons = self.index.lessons_of.get((c.resource, resource_id), [])
 			for lesson_id in lessons:
@@ -712,9 +717,10 @@ class TimetableModel:
 				if self.single_room[lesson_id] not in wanted:
 					self.constant_cost += c.penalty
 				continue
-			for room, var in self.room_choice.get(lesson_id, {}).items():
-				if room not in wanted:
-					self.penalize(c.label(), var, c.penalty)
+			choice = self.room_choice.get(lesson_id, {})
+			self.penalize(
+				c.label(), 1 - sum(var for room, var in choice.items() if room in wanted), c.penalty
+			)
 
 
 _HANDLERS: dict[type, Callable[[TimetableModel, Any], None]] = {

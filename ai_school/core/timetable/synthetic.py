@@ -77,15 +77,15 @@ def synthetic_school(
 	demand = [h * classes for h in hours]
 	if teachers < subjects:
 		raise ValueError("need at least one teacher per subject")
-	# Pools sized by demand (largest remainder), at least one teacher per subject.
+	# Pools sized by demand: enough teachers that nobody teaches more than 90 % of the week, the
+	# rest by largest remainder.
+	pool_sizes = [math.ceil(d / (0.9 * slots)) for d in demand]
+	if sum(pool_sizes) > teachers:
+		raise ValueError(f"{teachers} teachers cannot cover the demand; need at least {sum(pool_sizes)}")
 	share = [d * teachers / sum(demand) for d in demand]
-	pool_sizes = [max(1, math.floor(s)) for s in share]
 	while sum(pool_sizes) < teachers:
 		i = max(range(subjects), key=lambda j: share[j] - pool_sizes[j])
 		pool_sizes[i] += 1
-	while sum(pool_sizes) > teachers:
-		i = max((j for j in range(subjects) if pool_sizes[j] > 1), key=lambda j: pool_sizes[j] - share[j])
-		pool_sizes[i] -= 1
 	teacher_list: list[Teacher] = []
 	pools: list[list[str]] = []
 	for s, size in enumerate(pool_sizes):

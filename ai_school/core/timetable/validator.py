@@ -116,7 +116,7 @@ class _Validator:
 					self.busy["teacher", teacher][slot].append(lesson.id)
 				for student_set in lesson.student_sets:
 					self.busy["students", student_set][slot].append(lesson.id)
-				if assignment.room and index.takes_room(lesson):
+				if assignment.room:
 					self.busy["room", assignment.room][slot].append(lesson.id)
 			on_break = [s for s in occupied if s in problem.breaks]
 			if on_break:
@@ -148,10 +148,9 @@ class _Validator:
 		index = self.index
 		lesson = index.lessons[lesson_id]
 		name = index.lesson_label(lesson_id)
-		if not index.takes_room(lesson):
-			return
 		if not assignment.room:
-			self.hard("no_room", f"Lesson {name} has no room", [lesson_id])
+			if index.takes_room(lesson):
+				self.hard("no_room", f"Lesson {name} has no room", [lesson_id])
 			return
 		room = index.rooms.get(assignment.room)
 		if room is None:

@@ -1,0 +1,313 @@
+import dataclasses
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ai_school.core.timetable.model import (
+	Assignment,
+	Consecutive,
+	EarlyMaxBeginningsAtSecondHour,
+	Grouped,
+	Lesson,
+	MaxDaysPerWeek,
+	MaxGaps,
+	MaxHoursDaily,
+	MaxLessonsPerDay,
+	MinDaysBetween,
+	MinHoursDaily,
+	NotOverlapping,
+	Ordered,
+	PreferredRooms,
+	PreferredStartingTimes,
+	PreferredTimeSlots,
+	Problem,
+	Room,
+	SameStartingTime,
+	StudentSet,
+	Teacher,
+	UnavailableTimes,
+)
+from ai_school.core.timetable.solver import solve
+from ai_school.core.timetable.synthetic import synthetic_school
+from ai_school.core.timetable.validator import validate
+
+
+def one_day(lessons, constraints=(), periods=4, **kwargs) -> Problem:
+	return Problem(
+		days=["Mon"],
+		periods_per_day=periods,
+		teachers=[Teacher("t", "Smith"), Teacher("u", "Jones")],
+		student_sets=[StudentSet("a", "7A"), StudentSet("b", "7B")],
+		lessons=lessons,
+		constraints=list(constraints),
+		**kwargs,
+	)
+
+
+def test_known_optimum_one_unavoidable_gap():
+	# 3-period day. Smith teaches 7A at P1 (fixed) and 7B, who has Art at P2: so 7B's maths is at
+	# P3 and Smith has exactly one gap.
+	lessons = [
+		Lesson("a1", "Maths", ["t"], ["a"], fixed_start=(0, 0)),
+		Lesson("b1", "Maths", ["t"], ["b"]),
+		Lesson("b2", "Art", ["u"], ["b"], fixed_start=(0, 1)),
+	]
+	gaps = MaxGaps(weight=50, resource="teacher", ids=["t"], max_gaps=0)
+	solution = solve(one_day(lessons, [gaps], periods=3), time_limit=5, num_workers=1)
+	assert solution.status == "OPTIMAL"
+	assert solution.objective == 10 and solution.best_bound == 10
+	assert solution.assignments["b1"].start == (0, 2)
+	assert solution.report.breakdown == {"MaxGaps (t)": 10}
+
+
+def test_known_optimum_no_gap_when_avoidable():
+	lessons = [
+		Lesson("a1", "Maths", ["t"], ["a"], fixed_start=(0, 0)),
+		Lesson("b1", "Maths", ["t"], ["b"]),
+		Lesson("b2", "Art", ["u"], ["b"], allowed_starts=frozenset({(0, 2), (0, 3)})),
+	]
+	problem = one_day(lessons, [MaxGaps(weight=50, resource="teacher", max_gaps=0)])
+	solution = solve(problem, time_limit=5, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == 0
+	assert solution.assignments["b1"].start == (0, 1)
+
+
+def test_rooms_are_assigned_from_pools_and_preferences():
+	rooms = [
+		Room("lab1", kind="lab"),
+		Room("lab2", kind="lab"),
+		Room("big", capacity=40),
+		Room("small", capacity=10),
+	]
+	lessons = [
+		Lesson("c1", "Chem", ["t"], ["a"], room_kind="lab"),
+		Lesson("c2", "Chem", ["u"], ["b"], room_kind="lab"),
+		Lesson("p1", "PE", [], ["a"], needs_room=True, student_count=30),
+		Lesson("h1", "History", ["u"], ["a"]),
+	]
+	wishes = [PreferredRooms(weight=90, lessons=["h1"], rooms=["small"])]
+	problem = one_day(lessons, wishes, rooms=rooms, periods=3)
+	solution = solve(problem, time_limit=5, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.report.is_valid
+	rooms_of = {le: a.room for le, a in solution.assignments.items()}
+	assert {rooms_of["c1"], rooms_of["c2"]} <= {"lab1", "lab2"}
+	assert rooms_of["p1"] == "big" and rooms_of["h1"] == "small"
+
+
+def test_infeasible_problem_reports_status_and_reasons():
+	# Both teachers must teach both classes in a 2-period day, and Smith's lessons start together.
+	lessons = [
+		Lesson("a1", "Maths", ["t"], ["a"]),
+		Lesson("b1", "Maths", ["t"], ["b"]),
+		Lesson("a2", "Art", ["u"], ["a"]),
+		Lesson("b2", "Art", ["u"], ["b"]),
+	]
+	problem = one_day(lessons, [SameStartingTime(lessons=["a1", "b1"], name="Maths together")], periods=2)
+	solution = solve(problem, time_limit=5, num_workers=1)
+	assert solution.status == "INFEASIBLE" and not solution.assignments
+	text = "\n".join(solution.explanation)
+	assert "Maths together" in text and "Teacher Smith: one lesson at a time" in text
+
+
+def test_room_gap_constraints_are_reported_as_model_invalid():
+	problem = one_day([Lesson("a1", "Maths", ["t"], ["a"])], [MaxGaps(resource="room")])
+	solution = solve(problem, time_limit=2)
+	assert solution.status == "MODEL_INVALID" and "not supported for rooms" in solution.explanation[0]
+
+
+def small_school(seed=0) -> Problem:
+	return synthetic_school(6, 12, 6, 20, days=5, seed=seed, with_preferences=False)
+
+
+def test_progress_reports_first_solution_and_objective():
+	events = []
+	solution = solve(
+		synthetic_school(4, 8, 6, 20, seed=1), time_limit=5, num_workers=2, progress=events.append
+	)
+	assert solution.found and solution.report.is_valid
+	assert events and events[0]["first_solution_at"] == solution.time_to_first_solution
+	assert {e["phase"] for e in events} <= {"feasibility", "optimise"}
+	assert 0 < solution.time_to_first_solution <= solution.wall_time
+
+
+def test_deterministic_with_one_worker_and_a_seed():
+	problem = synthetic_school(4, 8, 6, 20, seed=3)
+	first = solve(problem, time_limit=20, num_workers=1, seed=7)
+	second = solve(problem, time_limit=20, num_workers=1, seed=7)
+	assert first.found and first.assignments == second.assignments and first.objective == second.objective
+
+
+def teaching_slot(solution, lesson: Lesson):
+	start = solution.assignments[lesson.id].start
+	return (start[0], start[1])
+
+
+def test_warm_start_after_small_change_moves_few_lessons():
+	problem = small_school()
+	before = solve(problem, time_limit=10, num_workers=2)
+	assert before.found
+	# The teacher of the first lesson becomes unavailable when that lesson is taught.
+	lesson = problem.lessons[0]
+	changed = dataclasses.replace(problem, teachers=[dataclasses.replace(t) for t in problem.teachers])
+	teacher = next(t for t in changed.teachers if t.id == lesson.teachers[0])
+	teacher.unavailable = teacher.unavailable | set(changed.occupied(lesson, teaching_slot(before, lesson)))
+	after = solve(changed, time_limit=10, num_workers=2, hint=before.assignments, minimize_moves=100)
+	assert after.found and after.report.is_valid
+	assert 1 <= after.moved <= 6
+	assert after.objective == 100 * after.moved
+
+
+def test_locked_lessons_stay_put():
+	problem = small_school(seed=2)
+	before = solve(problem, time_limit=10, num_workers=2)
+	assert before.found
+	locked = [le.id for le in problem.lessons[::7]]
+	relocked = dataclasses.replace(
+		problem, lessons=[dataclasses.replace(le, locked=le.id in locked) for le in problem.lessons]
+	)
+	after = solve(relocked, time_limit=10, num_workers=2, hint=before.assignments, seed=5)
+	assert after.found and after.report.is_valid
+	for lesson_id in locked:
+		assert after.assignments[lesson_id] == before.assignments[lesson_id]
+
+
+# --- property tests -------------------------------------------------------------------------------
+
+
+@st.composite
+def random_problems(draw) -> Problem:
+	days = draw(st.integers(2, 3))
+	periods = draw(st.integers(4, 5))
+	breaks = frozenset((d, 2) for d in range(days)) if draw(st.booleans()) else frozenset()
+	grid = [(d, p) for d in range(days) for p in range(periods)]
+	teachers = [
+		Teacher(f"t{i}", unavailable=frozenset(draw(st.lists(st.sampled_from(grid), max_size=2))))
+		for i in range(3)
+	]
+	sets = [StudentSet(f"s{i}", size=draw(st.integers(10, 30))) for i in range(3)]
+	rooms = [Room("lab", kind="lab")] if draw(st.booleans()) else []
+	rooms += [Room(f"r{i}", capacity=draw(st.sampled_from([20, 35]))) for i in range(draw(st.integers(0, 2)))]
+	lessons = []
+	for i in range(draw(st.integers(3, 8))):
+		lessons.append(
+			Lesson(
+				f"l{i}",
+				subject=draw(st.sampled_from(["Maths", "Art"])),
+				teachers=draw(st.lists(st.sampled_from([t.id for t in teachers]), max_size=1, unique=True)),
+				student_sets=draw(
+					st.lists(st.sampled_from([s.id for s in sets]), min_size=1, max_size=2, unique=True)
+				),
+				duration=draw(st.sampled_from([1, 1, 2])),
+				room_kind="lab" if rooms and rooms[0].kind and draw(st.booleans()) else None,
+			)
+		)
+	ids = [le.id for le in lessons]
+	weight = st.sampled_from([100, 95, 50])
+	pair = st.lists(st.sampled_from(ids), min_size=2, max_size=3, unique=True)
+	slots = st.frozensets(st.sampled_from(grid), min_size=3)
+	resource = st.sampled_from(["teacher", "students"])
+	menu = [
+		st.builds(
+			MinDaysBetween,
+			weight=weight,
+			lessons=pair,
+			min_days=st.integers(1, 2),
+			consecutive_if_same_day=st.booleans(),
+		),
+		st.builds(
+			MaxGaps,
+			weight=weight,
+			resource=resource,
+			max_gaps=st.integers(0, 1),
+			per=st.sampled_from(["day", "week"]),
+		),
+		st.builds(MaxHoursDaily, weight=weight, resource=resource, max_hours=st.integers(2, 4)),
+		st.builds(
+			MinHoursDaily,
+			weight=st.sampled_from([95, 50]),
+			resource=resource,
+			min_hours=st.integers(1, 2),
+			allow_empty_days=st.booleans(),
+		),
+		st.builds(MaxDaysPerWeek, weight=weight, resource=resource, max_days=st.integers(days - 1, days)),
+		st.builds(EarlyMaxBeginningsAtSecondHour, weight=weight, max_beginnings=st.integers(0, 1)),
+		st.builds(MaxLessonsPerDay, weight=weight, lessons=pair, max_per_day=st.integers(1, 2)),
+		st.builds(PreferredStartingTimes, weight=st.sampled_from([95, 50]), lessons=pair, starts=slots),
+		st.builds(PreferredTimeSlots, weight=st.sampled_from([95, 50]), lessons=pair, slots=slots),
+		st.builds(SameStartingTime, weight=st.sampled_from([95, 50]), lessons=pair),
+		st.builds(NotOverlapping, weight=weight, lessons=pair),
+		st.builds(
+			Consecutive,
+			weight=st.sampled_from([95, 50]),
+			first=st.sampled_from(ids),
+			second=st.sampled_from(ids),
+		),
+		st.builds(Ordered, weight=weight, first=st.sampled_from(ids), second=st.sampled_from(ids)),
+		st.builds(Grouped, weight=st.sampled_from([95, 50]), lessons=pair),
+		st.builds(UnavailableTimes, weight=weight, resource=resource, slots=slots),
+	]
+	if rooms:
+		menu.append(
+			st.builds(
+				PreferredRooms,
+				weight=st.sampled_from([95, 50]),
+				lessons=pair,
+				rooms=st.lists(st.sampled_from([r.id for r in rooms]), min_size=1, unique=True),
+			)
+		)
+	constraints = draw(st.lists(st.one_of(menu), max_size=4))
+	constraints = [c for c in constraints if not (hasattr(c, "first") and c.first == c.second)]
+	return Problem(
+		days=[f"D{d}" for d in range(days)],
+		periods_per_day=periods,
+		breaks=breaks,
+		teachers=teachers,
+		student_sets=sets,
+		rooms=rooms,
+		lessons=lessons,
+		constraints=constraints,
+	)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_problems())
+def test_every_solution_is_valid_and_objective_matches_validator(problem):
+	events = []
+	solution = solve(problem, time_limit=5, num_workers=1, progress=events.append)
+	assert solution.status in ("OPTIMAL", "FEASIBLE", "INFEASIBLE")
+	if not solution.found:
+		assert solution.explanation
+		return
+	assert validate(problem, solution.assignments).hard_violations == []
+	assert solution.report.hard_violations == []
+	optimised = [e["objective"] for e in events if e["phase"] == "optimise"]
+	if optimised and solution.status == "OPTIMAL":
+		# The CP-SAT objective and the validator agree on what every soft constraint costs.
+		assert optimised[-1] == solution.objective
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_problems(), st.data())
+def test_validator_catches_deliberately_broken_timetables(problem, data):
+	problem = dataclasses.replace(problem, constraints=[])
+	solution = solve(problem, time_limit=5, num_workers=1)
+	if not solution.found:
+		return
+	assignments = dict(solution.assignments)
+	sharing = [
+		(a, b)
+		for a in problem.lessons
+		for b in problem.lessons
+		if a.id < b.id and (set(a.teachers) & set(b.teachers) or set(a.student_sets) & set(b.student_sets))
+	]
+	if sharing:
+		a, b = data.draw(st.sampled_from(sharing))
+		start = assignments[a.id]
+		broken = {**assignments, b.id: Assignment(b.id, start.day, start.period, assignments[b.id].room)}
+		kinds = {v.kind for v in validate(problem, broken).hard_violations}
+		assert kinds & {"teacher_clash", "students_clash"}
+	doubles = [le for le in problem.lessons if le.duration == 2]
+	if problem.breaks and doubles:
+		lesson = data.draw(st.sampled_from(doubles))
+		broken = {**assignments, lesson.id: Assignment(lesson.id, 0, 1, assignments[lesson.id].room)}
+		assert "break" in {v.kind for v in validate(problem, broken).hard_violations}
