@@ -1,0 +1,43 @@
+from collections import Counter
+
+import pytest
+
+from ai_school.core.timetable.explain import precheck
+from ai_school.core.timetable.solver import solve
+from ai_school.core.timetable.synthetic import synthetic_school
+
+
+def test_generator_is_seeded_and_shapes_the_school():
+	problem = synthetic_school(5, 10, 6, 25, seed=4)
+	assert problem == synthetic_school(5, 10, 6, 25, seed=4)
+	assert problem != synthetic_school(5, 10, 6, 25, seed=5)
+	assert len(problem.student_sets) == 5 and len(problem.teachers) == 10
+	assert len(problem.days) == 5 and problem.periods_per_day == 5
+	periods = Counter()
+	for lesson in problem.lessons:
+		for student_set in lesson.student_sets:
+			periods[student_set] += lesson.duration
+	assert set(periods.values()) == {25}
+	assert {le.subject for le in problem.lessons} == {
+		"Maths",
+		"Physics",
+		"Chemistry",
+		"PE",
+		"Language",
+		"Subject 5",
+	}
+	assert precheck(problem) == []
+
+
+def test_generator_refuses_impossible_staffing():
+	with pytest.raises(ValueError, match="cannot cover the demand"):
+		synthetic_school(20, 15, 15, 35)
+
+
+def test_small_synthetic_school_gets_a_valid_timetable():
+	problem = synthetic_school(5, 10, 6, 25, seed=4)
+	solution = solve(problem, time_limit=10, num_workers=2)
+	assert solution.found and solution.report.is_valid
+	assert solution.time_to_first_solution < 10
+	labs = {a.room for le, a in solution.assignments.items() if problem.lesson_map()[le].room_kind == "lab"}
+	assert labs and all(room.startswith("lab-") for room in labs)
