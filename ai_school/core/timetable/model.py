@@ -249,6 +249,32 @@ class EarlyMaxBeginningsAtSecondHour(ResourceConstraint):
 
 
 @dataclass
+class MinDaysPerWeek(ResourceConstraint):
+	"""Busy on at least ``min_days`` days. Cost: one unit per missing day."""
+
+	min_days: int = 0
+
+
+@dataclass
+class IntervalMaxDaysPerWeek(ResourceConstraint):
+	"""Busy within periods ``[start_period, end_period)`` on at most ``max_days`` days (FET's
+	*interval max days per week*). Cost: one unit per extra day."""
+
+	start_period: int = 0
+	end_period: int = 0
+	max_days: int = 0
+
+
+@dataclass
+class MaxHoursContinuously(ResourceConstraint):
+	"""At most ``max_hours`` busy periods in a row; breaks and the resource's unavailable slots
+	interrupt a run. Cost: one unit per run of ``max_hours + 1`` consecutive busy periods (a run
+	two periods too long counts twice)."""
+
+	max_hours: int = 0
+
+
+@dataclass
 class MaxLessonsPerDay(Constraint):
 	"""At most ``max_per_day`` of ``lessons`` on the same day (e.g. "same subject twice a day").
 
@@ -274,6 +300,32 @@ class MinDaysBetween(Constraint):
 
 
 @dataclass
+class MaxDaysBetween(Constraint):
+	"""Every pair of ``lessons`` is at most ``max_days`` days apart. Cost: one unit per pair
+	further apart."""
+
+	lessons: list[str] = field(default_factory=list)
+	max_days: int = 0
+
+
+@dataclass
+class MinGapsBetween(Constraint):
+	"""Two of ``lessons`` on the same day have at least ``min_gaps`` periods between them (FET's
+	*min gaps between activities*). Cost: one unit per pair too close (or overlapping)."""
+
+	lessons: list[str] = field(default_factory=list)
+	min_gaps: int = 1
+
+
+@dataclass
+class EndsStudentsDay(Constraint):
+	"""After each of ``lessons`` its student sets have no other lesson that day (FET's *activity
+	ends students day*). Cost: one unit per lesson followed by another."""
+
+	lessons: list[str] = field(default_factory=list)
+
+
+@dataclass
 class PreferredStartingTimes(Constraint):
 	"""Each of ``lessons`` starts in one of ``starts``. Cost: one unit per lesson outside."""
 
@@ -296,6 +348,22 @@ class PreferredTimeSlots(Constraint):
 class SameStartingTime(Constraint):
 	"""All of ``lessons`` start in the same slot. Cost: one unit per lesson not starting where
 	the first lesson starts."""
+
+	lessons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SameStartingDay(Constraint):
+	"""All of ``lessons`` are on the same day. Cost: one unit per lesson not on the first
+	lesson's day."""
+
+	lessons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SameStartingHour(Constraint):
+	"""All of ``lessons`` start at the same period (any day). Cost: one unit per lesson not
+	starting at the first lesson's period."""
 
 	lessons: list[str] = field(default_factory=list)
 

@@ -35,14 +35,20 @@ from ai_school.core.timetable.model import (
 	Consecutive,
 	Constraint,
 	EarlyMaxBeginningsAtSecondHour,
+	EndsStudentsDay,
 	Grouped,
 	HomeRooms,
+	IntervalMaxDaysPerWeek,
 	Lesson,
+	MaxDaysBetween,
 	MaxDaysPerWeek,
 	MaxGaps,
+	MaxHoursContinuously,
 	MaxHoursDaily,
 	MaxLessonsPerDay,
 	MinDaysBetween,
+	MinDaysPerWeek,
+	MinGapsBetween,
 	MinHoursDaily,
 	NotOverlapping,
 	Ordered,
@@ -51,6 +57,8 @@ from ai_school.core.timetable.model import (
 	PreferredTimeSlots,
 	Problem,
 	ResourceConstraint,
+	SameStartingDay,
+	SameStartingHour,
 	SameStartingTime,
 	Slot,
 	Solution,
@@ -202,11 +210,14 @@ class TimetableModel:
 		]
 
 	def used(self, resource: str, resource_id: str, day: int) -> Any:
-		"""Boolean forced to 1 when the resource has any lesson on ``day``."""
+		"""Boolean: the resource has a lesson on ``day`` (exact, both directions)."""
 		key = (resource, resource_id, day)
 		if key not in self._used:
 			busy = [b for b in self.day_busy(resource, resource_id, day) if not isinstance(b, int)]
-			self._used[key] = self.new_at_least(busy) if busy else 0
+			used = self.new_at_least(busy)
+			if busy:
+				self.model.add(used <= sum(busy))
+			self._used[key] = used
 		return self._used[key]
 
 	# --- build ---------------------------------------------------------------------------------
@@ -526,6 +537,32 @@ class TimetableModel:
 			days = [self.used(c.resource, resource_id, d) for d in range(self.problem.num_days)]
 			self.soft_or_hard(c, sum(days), c.max_days, len(days), c.label())
 
+	def add_min_days_per_week(self, c: MinDaysPerWeek) -> None:
+		for resource_id in self.targets(c):
+			days = [self.used(c.resource, resource_id, d) for d in range(self.problem.num_days)]
+			self.soft_or_hard(c, c.min_days - sum(days), 0, c.min_days, c.label())
+
+	def add_interval_max_days(self, c: IntervalMaxDaysPerWeek) -> None:
+		for resource_id in self.targets(c):
+			days = []
+			for day in range(self.problem.num_days):
+				busy = [
+					self.busy(c.resource, resource_id, (day, p)) for p in range(c.start_period, c.end_period)
+				]
+				days.append(self.new_at_least(busy))
+			self.soft_or_hard(c, sum(days), c.max_days, len(days), c.label())
+
+	def add_max_continuously(self, c: MaxHoursContinuously) -> None:
+		length = c.max_hours + 1
+		for resource_id in self.targets(c):
+			for day in range(self.problem.num_days):
+				usable = set(self.index.usable_periods(c.resource, resource_id, day))
+				for start in range(self.problem.periods_per_day - length + 1):
+					window = range(start, start + length)
+					if all(p in usable for p in window):
+						busy = sum(self.busy(c.resource, resource_id, (day, p)) for p in window)
+						self.soft_or_hard(c, busy, c.max_hours, length, c.label())
+
 	def add_early(self, c: EarlyMaxBeginningsAtSecondHour) -> None:
 		model = self.model
 		for resource_id in self.targets(c):
@@ -613,6 +650,57 @@ class TimetableModel:
 		else:
 			self.penalize(c.label(), self.new_at_least(terms), c.penalty)
 
+	def add_max_days_between(self, c: MaxDaysBetween) -> None:
+		lessons = [le for le in c.lessons if le in self.x]
+		days = range(self.problem.num_days)
+		for a, b in combinations(lessons, 2):
+			terms = []
+			for day in days:
+				far = [self.on_day(b, d) for d in days if abs(d - day) > c.max_days]
+				if far:
+					terms.append(self.on_day(a, day) + sum(far) - 1)
+			self.pair_terms(c, terms)
+
+	def pair_terms(self, c: Constraint, terms: list[Any]) -> None:
+		"""Each term ``<= 0`` (hard) or one unit of cost if any term is positive (soft)."""
+		if c.is_hard:
+			for term in terms:
+				if not isinstance(term, int):
+					self.hard(self.model.add(term <= 0), c.label())
+				elif term > 0:
+					self.hard(self.model.add_bool_or([]), c.label())
+		else:
+			self.penalize(c.label(), self.new_at_least(terms), c.penalty)
+
+	def add_min_gaps_between(self, c: MinGapsBetween) -> None:
+		lessons = [le for le in c.lessons if le in self.x]
+		for a, b in combinations(lessons, 2):
+			dur_a, dur_b = self.index.lessons[a].duration, self.index.lessons[b].duration
+			terms = []
+			for (day, period), var in self.x[a].items():
+				close = [
+					v
+					for (d, q), v in self.x[b].items()
+					if d == day and period - dur_b - c.min_gaps < q < period + dur_a + c.min_gaps
+				]
+				if close:
+					terms.append(var + sum(close) - 1)
+			self.pair_terms(c, terms)
+
+	def add_ends_students_day(self, c: EndsStudentsDay) -> None:
+		for lesson_id in c.lessons:
+			lesson = self.index.lessons.get(lesson_id)
+			if lesson is None or lesson_id not in self.x:
+				continue
+			terms = []
+			for (day, period), var in self.x[lesson_id].items():
+				for student_set in lesson.student_sets:
+					for later in range(period + lesson.duration, self.problem.periods_per_day):
+						busy = self.busy("students", student_set, (day, later))
+						if not isinstance(busy, int):
+							terms.append(var + busy - 1)
+			self.pair_terms(c, terms)
+
 	def add_preferred_starts(self, c: PreferredStartingTimes) -> None:
 		if c.is_hard:
 			return  # enforced in the start domains
@@ -641,6 +729,22 @@ class TimetableModel:
 			else:
 				differs = self.new_at_least(first_x.get(s, 0) - other_x.get(s, 0) for s in slots)
 				self.penalize(c.label(), differs, c.penalty)
+
+	def add_same_day(self, c: SameStartingDay) -> None:
+		lessons = [le for le in c.lessons if le in self.x]
+		for other in lessons[1:]:
+			terms = [self.on_day(lessons[0], d) - self.on_day(other, d) for d in range(self.problem.num_days)]
+			self.pair_terms(c, terms)
+
+	def on_period(self, lesson_id: str, period: int) -> Any:
+		return sum(v for (_, p), v in self.x[lesson_id].items() if p == period)
+
+	def add_same_hour(self, c: SameStartingHour) -> None:
+		lessons = [le for le in c.lessons if le in self.x]
+		for other in lessons[1:]:
+			periods = range(self.problem.periods_per_day)
+			terms = [self.on_period(lessons[0], p) - self.on_period(other, p) for p in periods]
+			self.pair_terms(c, terms)
 
 	def add_not_overlapping(self, c: NotOverlapping) -> None:
 		lessons = [le for le in c.lessons if le in self.x]
@@ -741,6 +845,14 @@ _HANDLERS: dict[type, Callable[[TimetableModel, Any], None]] = {
 	Grouped: TimetableModel.add_grouped,
 	PreferredRooms: TimetableModel.add_rooms_preference,
 	HomeRooms: TimetableModel.add_rooms_preference,
+	MinDaysPerWeek: TimetableModel.add_min_days_per_week,
+	IntervalMaxDaysPerWeek: TimetableModel.add_interval_max_days,
+	MaxHoursContinuously: TimetableModel.add_max_continuously,
+	MaxDaysBetween: TimetableModel.add_max_days_between,
+	MinGapsBetween: TimetableModel.add_min_gaps_between,
+	EndsStudentsDay: TimetableModel.add_ends_students_day,
+	SameStartingDay: TimetableModel.add_same_day,
+	SameStartingHour: TimetableModel.add_same_hour,
 }
 
 

@@ -17,13 +17,19 @@ from ai_school.core.timetable.model import (
 	Consecutive,
 	Constraint,
 	EarlyMaxBeginningsAtSecondHour,
+	EndsStudentsDay,
 	Grouped,
 	HomeRooms,
+	IntervalMaxDaysPerWeek,
+	MaxDaysBetween,
 	MaxDaysPerWeek,
 	MaxGaps,
+	MaxHoursContinuously,
 	MaxHoursDaily,
 	MaxLessonsPerDay,
 	MinDaysBetween,
+	MinDaysPerWeek,
+	MinGapsBetween,
 	MinHoursDaily,
 	NotOverlapping,
 	Ordered,
@@ -32,6 +38,8 @@ from ai_school.core.timetable.model import (
 	PreferredTimeSlots,
 	Problem,
 	Report,
+	SameStartingDay,
+	SameStartingHour,
 	SameStartingTime,
 	Slot,
 	UnavailableTimes,
@@ -271,6 +279,46 @@ class _Validator:
 			who = self.index.label(c.resource, resource_id)
 			yield count - c.max_days, f"{who} works {count} days (max {c.max_days})", []
 
+	def check_min_days_per_week(self, c: MinDaysPerWeek) -> Iterable[Finding]:
+		days: dict[str, int] = dict.fromkeys(self.index.resource_ids(c), 0)
+		for resource_id, _, _, busy in self.per_resource_day(c):
+			days[resource_id] += bool(busy)
+		for resource_id, count in days.items():
+			who = self.index.label(c.resource, resource_id)
+			yield c.min_days - count, f"{who} works {count} days (min {c.min_days})", []
+
+	def check_interval_max_days(self, c: IntervalMaxDaysPerWeek) -> Iterable[Finding]:
+		days: dict[str, int] = defaultdict(int)
+		for resource_id, _, _, busy in self.per_resource_day(c):
+			days[resource_id] += any(c.start_period <= p < c.end_period for p in busy)
+		names = self.problem.period_names or [f"P{i + 1}" for i in range(self.problem.periods_per_day)]
+		window = (
+			f"{names[c.start_period]}–{names[c.end_period - 1]}" if c.end_period > c.start_period else "-"
+		)
+		for resource_id, count in days.items():
+			who = self.index.label(c.resource, resource_id)
+			yield count - c.max_days, f"{who} is busy in {window} on {count} days (max {c.max_days})", []
+
+	def continuous_windows(self, resource: str, resource_id: str, day: int, length: int) -> list[list[int]]:
+		"""Runs of ``length`` consecutive periods with no break or unavailable slot inside."""
+		usable = set(self.index.usable_periods(resource, resource_id, day))
+		return [
+			list(range(start, start + length))
+			for start in range(self.problem.periods_per_day - length + 1)
+			if all(p in usable for p in range(start, start + length))
+		]
+
+	def check_max_continuously(self, c: MaxHoursContinuously) -> Iterable[Finding]:
+		for resource_id, who, day, busy in self.per_resource_day(c):
+			windows = self.continuous_windows(c.resource, resource_id, day, c.max_hours + 1)
+			over = sum(1 for w in windows if all(p in busy for p in w))
+			if over:
+				yield (
+					over,
+					f"{who} has more than {c.max_hours} periods in a row on {self.problem.days[day]}",
+					[],
+				)
+
 	def check_early(self, c: EarlyMaxBeginningsAtSecondHour) -> Iterable[Finding]:
 		second: dict[str, list[str]] = defaultdict(list)
 		for resource_id, who, day, busy in self.per_resource_day(c):
@@ -321,6 +369,43 @@ class _Validator:
 				if period_b != period_a + dur_a and period_a != period_b + dur_b:
 					yield 1, f"{names} share {self.problem.days[day_a]} but are not consecutive", [a, b]
 
+	def check_max_days_between(self, c: MaxDaysBetween) -> Iterable[Finding]:
+		for a, b in combinations(self.placed(c.lessons), 2):
+			apart = abs(self.start(a)[0] - self.start(b)[0])
+			if apart > c.max_days:
+				names = f"{self.index.lesson_label(a)} and {self.index.lesson_label(b)}"
+				yield 1, f"{names} are {apart} days apart (max {c.max_days})", [a, b]
+
+	def check_min_gaps_between(self, c: MinGapsBetween) -> Iterable[Finding]:
+		for a, b in combinations(self.placed(c.lessons), 2):
+			(day_a, start_a), (day_b, start_b) = self.start(a), self.start(b)
+			if day_a != day_b:
+				continue
+			end_a = start_a + self.index.lessons[a].duration
+			end_b = start_b + self.index.lessons[b].duration
+			between = max(start_b - end_a, start_a - end_b)
+			if between < c.min_gaps:
+				names = f"{self.index.lesson_label(a)} and {self.index.lesson_label(b)}"
+				yield 1, f"{names} are {max(between, 0)} periods apart (min {c.min_gaps})", [a, b]
+
+	def check_ends_students_day(self, c: EndsStudentsDay) -> Iterable[Finding]:
+		for lesson_id in self.placed(c.lessons):
+			lesson = self.index.lessons[lesson_id]
+			day, period = self.start(lesson_id)
+			end = period + lesson.duration
+			later = sorted(
+				{
+					other
+					for student_set in lesson.student_sets
+					for (d, p), lessons in self.busy.get(("students", student_set), {}).items()
+					if d == day and p >= end
+					for other in lessons
+				}
+			)
+			if later:
+				names = ", ".join(self.index.lesson_label(le) for le in later)
+				yield 1, f"{self.index.lesson_label(lesson_id)} is followed by {names}", [lesson_id, *later]
+
 	def check_preferred_starts(self, c: PreferredStartingTimes) -> Iterable[Finding]:
 		for lesson_id in self.placed(c.lessons):
 			if self.start(lesson_id) not in c.starts:
@@ -340,6 +425,20 @@ class _Validator:
 			if self.start(lesson_id) != self.start(placed[0]):
 				names = f"{self.index.lesson_label(lesson_id)} and {self.index.lesson_label(placed[0])}"
 				yield 1, f"{names} start at different times", [placed[0], lesson_id]
+
+	def check_same_day(self, c: SameStartingDay) -> Iterable[Finding]:
+		placed = self.placed(c.lessons)
+		for lesson_id in placed[1:]:
+			if self.start(lesson_id)[0] != self.start(placed[0])[0]:
+				names = f"{self.index.lesson_label(lesson_id)} and {self.index.lesson_label(placed[0])}"
+				yield 1, f"{names} are on different days", [placed[0], lesson_id]
+
+	def check_same_hour(self, c: SameStartingHour) -> Iterable[Finding]:
+		placed = self.placed(c.lessons)
+		for lesson_id in placed[1:]:
+			if self.start(lesson_id)[1] != self.start(placed[0])[1]:
+				names = f"{self.index.lesson_label(lesson_id)} and {self.index.lesson_label(placed[0])}"
+				yield 1, f"{names} start at different periods", [placed[0], lesson_id]
 
 	def check_not_overlapping(self, c: NotOverlapping) -> Iterable[Finding]:
 		for a, b in combinations(self.placed(c.lessons), 2):
@@ -401,4 +500,12 @@ _CHECKS = {
 	Grouped: _Validator.check_grouped,
 	PreferredRooms: _Validator.check_rooms,
 	HomeRooms: _Validator.check_rooms,
+	MinDaysPerWeek: _Validator.check_min_days_per_week,
+	IntervalMaxDaysPerWeek: _Validator.check_interval_max_days,
+	MaxHoursContinuously: _Validator.check_max_continuously,
+	MaxDaysBetween: _Validator.check_max_days_between,
+	MinGapsBetween: _Validator.check_min_gaps_between,
+	EndsStudentsDay: _Validator.check_ends_students_day,
+	SameStartingDay: _Validator.check_same_day,
+	SameStartingHour: _Validator.check_same_hour,
 }

@@ -1,12 +1,20 @@
 from ai_school.core.timetable.model import (
 	Assignment,
 	EarlyMaxBeginningsAtSecondHour,
+	EndsStudentsDay,
+	IntervalMaxDaysPerWeek,
 	Lesson,
+	MaxDaysBetween,
 	MaxGaps,
+	MaxHoursContinuously,
 	MinDaysBetween,
+	MinDaysPerWeek,
+	MinGapsBetween,
 	PreferredRooms,
 	Problem,
 	Room,
+	SameStartingDay,
+	SameStartingHour,
 	StudentSet,
 	Teacher,
 )
@@ -131,3 +139,42 @@ def test_soft_room_wish_leaves_the_room_optional():
 def test_accepts_a_list_of_plain_dicts():
 	rows = [{"lesson": a.lesson, "day": a.day, "period": a.period, "room": a.room} for a in GOOD.values()]
 	assert validate(school(), rows).is_valid
+
+
+def test_fet_style_constraints_have_precise_costs():
+	both = ["m1", "m2"]
+	problem = school(
+		constraints=[
+			MaxHoursContinuously(weight=50, resource="students", ids=["7a"], max_hours=1),
+			MinGapsBetween(weight=50, lessons=both, min_gaps=2, name="gaps"),
+			EndsStudentsDay(weight=50, lessons=["m1"], name="ends"),
+			MaxDaysBetween(weight=50, lessons=["m1", "c1"], max_days=0, name="max days"),
+			MinDaysPerWeek(weight=50, resource="teacher", ids=["smith"], min_days=2, name="min days"),
+			IntervalMaxDaysPerWeek(
+				weight=50,
+				resource="teacher",
+				ids=["jones"],
+				start_period=3,
+				end_period=5,
+				max_days=0,
+				name="afternoons",
+			),
+			SameStartingDay(weight=50, lessons=["m1", "c1"], name="same day"),
+			SameStartingHour(weight=50, lessons=["m1", "c1"], name="same hour"),
+		]
+	)
+	report = validate(problem, GOOD)
+	assert report.is_valid
+	assert report.breakdown == {
+		# 7A: e1 at P4–P5 is two periods in a row (the break at P3 interrupts nothing else).
+		"MaxHoursContinuously (7a)": 10,
+		# m1 at P1 and m2 at P2 are adjacent: 0 periods between them.
+		"gaps": 10,
+		# 7A has English after m1 on Monday.
+		"ends": 10,
+		"max days": 10,
+		"min days": 10,
+		# Jones teaches P4–P5 on Monday.
+		"afternoons": 10,
+		"same day": 10,
+	}
