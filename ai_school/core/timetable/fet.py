@@ -35,12 +35,18 @@ from ai_school.core.timetable.model import (
 	Consecutive,
 	Constraint,
 	EarlyMaxBeginningsAtSecondHour,
+	EndsStudentsDay,
 	Grouped,
+	IntervalMaxDaysPerWeek,
 	Lesson,
+	MaxDaysBetween,
 	MaxDaysPerWeek,
 	MaxGaps,
+	MaxHoursContinuously,
 	MaxHoursDaily,
 	MinDaysBetween,
+	MinDaysPerWeek,
+	MinGapsBetween,
 	MinHoursDaily,
 	NotOverlapping,
 	Ordered,
@@ -49,6 +55,8 @@ from ai_school.core.timetable.model import (
 	PreferredTimeSlots,
 	Problem,
 	Room,
+	SameStartingDay,
+	SameStartingHour,
 	SameStartingTime,
 	Slot,
 	StudentSet,
@@ -536,7 +544,7 @@ def _label(elem: ET.Element, who: Iterable[str] = ()) -> str:
 	return f"{short} ({shown})"
 
 
-Builder = Callable[[ET.Element], tuple[type[Constraint], dict]]
+Builder = Callable[["_Importer", ET.Element], tuple[type[Constraint], dict]]
 
 
 def _per_resource(kind: str, scope: str, build: Builder) -> Handler:
@@ -546,7 +554,7 @@ def _per_resource(kind: str, scope: str, build: Builder) -> Handler:
 		ids = [] if scope == "all" else imp.resource_ids(elem, kind)
 		if scope == "one" and not ids:
 			return False
-		cls, fields = build(elem)
+		cls, fields = build(imp, elem)
 		imp.add(cls(weight=weight, name=_label(elem, ids), resource=kind, ids=ids, **fields))
 		return None
 
@@ -554,24 +562,47 @@ def _per_resource(kind: str, scope: str, build: Builder) -> Handler:
 
 
 def _gaps(per: str) -> Builder:
-	return lambda e: (MaxGaps, {"max_gaps": _int(_text(e, "Max_Gaps")), "per": per})
+	return lambda _imp, e: (MaxGaps, {"max_gaps": _int(_text(e, "Max_Gaps")), "per": per})
 
 
-def _max_hours(e: ET.Element) -> tuple[type[Constraint], dict]:
+def _max_hours(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
 	return MaxHoursDaily, {"max_hours": _int(_text(e, "Maximum_Hours_Daily"))}
 
 
-def _min_hours(e: ET.Element) -> tuple[type[Constraint], dict]:
+def _min_hours(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
 	allow = _text(e, "Allow_Empty_Days", "true").strip().lower() != "false"
 	return MinHoursDaily, {"min_hours": _int(_text(e, "Minimum_Hours_Daily")), "allow_empty_days": allow}
 
 
-def _max_days(e: ET.Element) -> tuple[type[Constraint], dict]:
+def _max_days(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
 	return MaxDaysPerWeek, {"max_days": _int(_text(e, "Max_Days_Per_Week"))}
 
 
-def _early(e: ET.Element) -> tuple[type[Constraint], dict]:
+def _early(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
 	return EarlyMaxBeginningsAtSecondHour, {"max_beginnings": _int(_text(e, "Max_Beginnings_At_Second_Hour"))}
+
+
+def _max_continuously(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
+	return MaxHoursContinuously, {"max_hours": _int(_text(e, "Maximum_Hours_Continuously"))}
+
+
+def _min_days(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
+	return MinDaysPerWeek, {"min_days": _int(_text(e, "Minimum_Days_Per_Week"))}
+
+
+def _interval_max_days(imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
+	start, end = _text(e, "Interval_Start_Hour"), _text(e, "Interval_End_Hour")
+	start_index = imp.hour_index.get(start, imp.hour_index.get(start.strip()))
+	# An empty end hour means "until the end of the day" (FET writes a comment saying so).
+	end_index = imp.hour_index.get(end, imp.hour_index.get(end.strip())) if end.strip() else len(imp.hours)
+	if start_index is None or end_index is None:
+		raise _Unsupported(f"{e.tag} (unknown hour)")
+	fields = {
+		"start_period": start_index,
+		"end_period": end_index,
+		"max_days": _int(_text(e, "Max_Days_Per_Week")),
+	}
+	return IntervalMaxDaysPerWeek, fields
 
 
 def _family(name: str, build: Builder, teachers: bool = True, students: bool = True) -> dict[str, Handler]:
@@ -599,6 +630,19 @@ def _activity_list(cls: type[Constraint], **extra: Callable[[ET.Element], object
 
 
 _PAIR_TAGS = ("First_Activity_Id", "Second_Activity_Id", "Third_Activity_Id")
+
+
+def _filtered(cls: type[Constraint], selector: str) -> Handler:
+	"""Constraints on one activity (``Activity_Id``) or on those matching FET's filter."""
+
+	def handler(imp: _Importer, elem: ET.Element, weight: float) -> bool | None:
+		ids = _selected(imp, elem, selector)
+		if not ids:
+			return False
+		imp.add(cls(weight=weight, name=_label(elem, ids), lessons=ids))
+		return None
+
+	return handler
 
 
 def _relation(kind: str, size: int = 2) -> Handler:
@@ -748,6 +792,16 @@ _HANDLERS: dict[str, Handler] = {
 		consecutive_if_same_day=_bool("Consecutive_If_Same_Day"),
 	),
 	"ConstraintActivitiesSameStartingTime": _activity_list(SameStartingTime),
+	"ConstraintActivitiesSameStartingDay": _activity_list(SameStartingDay),
+	"ConstraintActivitiesSameStartingHour": _activity_list(SameStartingHour),
+	"ConstraintMinGapsBetweenActivities": _activity_list(
+		MinGapsBetween, min_gaps=lambda e: _int(_text(e, "MinGaps", "1"))
+	),
+	"ConstraintMaxDaysBetweenActivities": _activity_list(
+		MaxDaysBetween, max_days=lambda e: _int(_text(e, "MaxDays"))
+	),
+	"ConstraintActivityEndsStudentsDay": _filtered(EndsStudentsDay, "activity"),
+	"ConstraintActivitiesEndStudentsDay": _filtered(EndsStudentsDay, "filter"),
 	"ConstraintActivitiesNotOverlapping": _activity_list(NotOverlapping),
 	"ConstraintTwoActivitiesConsecutive": _relation("consecutive"),
 	"ConstraintTwoActivitiesOrdered": _relation("ordered"),
@@ -764,6 +818,9 @@ _HANDLERS: dict[str, Handler] = {
 	**_family("MinHoursDaily", _min_hours),
 	**_family("MaxDaysPerWeek", _max_days, students=False),
 	**_family("EarlyMaxBeginningsAtSecondHour", _early, teachers=False),
+	**_family("MaxHoursContinuously", _max_continuously),
+	**_family("MinDaysPerWeek", _min_days, students=False),
+	**_family("IntervalMaxDaysPerWeek", _interval_max_days),
 	"ConstraintActivityPreferredRoom": _room_wish("preferred", _by_activity),
 	"ConstraintActivityPreferredRooms": _room_wish("preferred", _by_activity),
 	"ConstraintSubjectPreferredRoom": _room_wish("preferred", _by_subject_and_tag(True, False)),

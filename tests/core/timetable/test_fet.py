@@ -71,10 +71,11 @@ def test_tiny_entities_and_counts(tiny):
 
 def test_tiny_every_constraint_is_accounted_for(tiny):
 	_, report = tiny
-	assert sum(report.supported.values()) == 25
-	assert len(report.supported) == 24
+	assert sum(report.supported.values()) == 26
+	assert len(report.supported) == 25
 	assert report.supported["ConstraintTeacherNotAvailableTimes"] == 2
-	assert dict(report.unsupported) == {"ConstraintTeacherMaxHoursContinuously": 1}
+	assert report.supported["ConstraintTeacherMaxHoursContinuously"] == 1
+	assert dict(report.unsupported) == {"ConstraintTeacherMaxSpanPerDay": 1}
 	assert not report.fully_supported
 	assert dict(report.inactive_constraints) == {
 		"ConstraintTeacherMaxGapsPerDay": 1,
@@ -86,7 +87,7 @@ def test_tiny_every_constraint_is_accounted_for(tiny):
 	in_file = len(root.find("Time_Constraints_List")) + len(root.find("Space_Constraints_List"))
 	accounted = sum(report.supported.values()) + sum(report.unsupported.values())
 	assert accounted + sum(report.inactive_constraints.values()) == in_file
-	assert "ConstraintTeacherMaxHoursContinuously: 1" in "\n".join(report.summary_lines())
+	assert "ConstraintTeacherMaxSpanPerDay: 1" in "\n".join(report.summary_lines())
 
 
 def test_tiny_students_expand_to_atomic_subgroups(tiny):
@@ -140,6 +141,48 @@ def test_tiny_activities_and_time_rules(tiny):
 	assert isinstance(ordered, Ordered) and (ordered.first, ordered.second) == ("6", "9")
 	assert by_type["SameStartingTime"][0].lessons == ["5", "7"]
 	assert by_type["MinHoursDaily"][0].min_hours == 2
+	assert by_type["MaxHoursContinuously"][0].max_hours == 3
+
+
+def _constraints_only(time_constraints: str) -> bytes:
+	"""The tiny school with its time constraints replaced."""
+	root = ET.parse(TINY).getroot()
+	old = root.find("Time_Constraints_List")
+	old.clear()
+	for elem in ET.fromstring(f"<x>{time_constraints}</x>"):
+		old.append(elem)
+	return ET.tostring(root)
+
+
+def test_less_common_fet_types():
+	acts = "".join(f"<Activity_Id>{i}</Activity_Id>" for i in (1, 2))
+	problem, report = import_fet(
+		_constraints_only(
+			"<ConstraintTeacherIntervalMaxDaysPerWeek><Weight_Percentage>100</Weight_Percentage>"
+			"<Teacher_Name>Ann</Teacher_Name><Interval_Start_Hour>H5</Interval_Start_Hour>"
+			"<Interval_End_Hour></Interval_End_Hour><Max_Days_Per_Week>1</Max_Days_Per_Week>"
+			"</ConstraintTeacherIntervalMaxDaysPerWeek>"
+			"<ConstraintActivitiesEndStudentsDay><Weight_Percentage>80</Weight_Percentage>"
+			"<Teacher_Name></Teacher_Name><Students_Name>7</Students_Name><Subject_Name>Math</Subject_Name>"
+			"<Activity_Tag_Name></Activity_Tag_Name></ConstraintActivitiesEndStudentsDay>"
+			f"<ConstraintMinGapsBetweenActivities><Weight_Percentage>100</Weight_Percentage>{acts}"
+			"<MinGaps>2</MinGaps></ConstraintMinGapsBetweenActivities>"
+			f"<ConstraintMaxDaysBetweenActivities><Weight_Percentage>100</Weight_Percentage>{acts}"
+			"<MaxDays>3</MaxDays></ConstraintMaxDaysBetweenActivities>"
+			f"<ConstraintActivitiesSameStartingHour><Weight_Percentage>100</Weight_Percentage>{acts}"
+			"</ConstraintActivitiesSameStartingHour>"
+			"<ConstraintTeachersMinDaysPerWeek><Weight_Percentage>100</Weight_Percentage>"
+			"<Minimum_Days_Per_Week>2</Minimum_Days_Per_Week></ConstraintTeachersMinDaysPerWeek>"
+		)
+	)
+	assert report.fully_supported and sum(report.supported.values()) == 13
+	interval, ends, min_gaps, max_days, same_hour, min_days = problem.constraints[:6]
+	assert (interval.ids, interval.start_period, interval.end_period, interval.max_days) == (["Ann"], 4, 6, 1)
+	# Math activities sharing students with year 7: 1, 2, 3 (activity 7 is year 8's Math).
+	assert (ends.lessons, ends.weight) == (["1", "2", "3"], 80.0)
+	assert (min_gaps.lessons, min_gaps.min_gaps) == (["1", "2"], 2)
+	assert max_days.max_days == 3 and same_hour.lessons == ["1", "2"]
+	assert (min_days.ids, min_days.min_days, min_days.resource) == ([], 2, "teacher")
 
 
 def test_tiny_rooms_follow_fet_precedence(tiny):
