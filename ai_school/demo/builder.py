@@ -13,7 +13,7 @@ from datetime import date
 
 import frappe
 from frappe.model.naming import parse_naming_series
-from frappe.utils import cint, getdate, now
+from frappe.utils import cint, getdate, now, now_datetime
 
 from ai_school.demo import school
 from ai_school.demo.ledger import Ledger
@@ -22,6 +22,7 @@ Progress = Callable[[str, int, int], None]
 
 COMMIT_EVERY = 50
 ROOT_ASSESSMENT_GROUP = "All Assessment Groups"
+DEPARTMENT_ROOT = "All Departments"
 ATTENDANCE_SERIES = "EDU-ATT-.YYYY.-.#####"
 RESULT_SERIES = "EDU-RES-.YYYY.-.#####"
 
@@ -73,6 +74,14 @@ class DemoBuilder:
 		self.student_name_of: dict[str, str] = {}  # Student name -> student_name
 
 	def run(self) -> None:
+		try:
+			self.run_stages()
+		except Exception:
+			# keep documents and their ledger rows together: drop the unflushed batch as a whole
+			frappe.db.rollback()
+			raise
+
+	def run_stages(self) -> None:
 		for stage in (
 			self.setup_basics,
 			self.setup_company,
@@ -95,6 +104,7 @@ class DemoBuilder:
 	# helpers
 
 	def commit(self) -> None:
+		self.ledger.flush()
 		frappe.db.commit()
 		self.uncommitted = 0
 		# Education's controllers msgprint an alert per Customer they create; nobody reads them here
@@ -134,8 +144,9 @@ class DemoBuilder:
 				"roles": [{"role": role}],
 			}
 		)
-		# a bulk load, like Data Import: skips the 60-users-a-minute throttle and the gravatar lookup
-		with _flag("in_import"):
+		# Frappe refuses more than `throttle_user_limit` (60) new users a minute, a guard against sign-up
+		# floods; this process is a deliberate bulk load, so lift it here only
+		with _conf("throttle_user_limit", 10**6):
 			user.insert(ignore_permissions=True)
 		self.ledger.add("User", user.name)
 		self.tick()
@@ -180,11 +191,15 @@ class DemoBuilder:
 					"domain": "Education",
 				}
 			)
+			had_department_root = frappe.db.exists("Department", DEPARTMENT_ROOT)
 			# No chart of accounts: the demo books no fees, and the country tax fixtures that come with one
 			# are not removed again when the company is deleted.
 			with _flag("ignore_chart_of_accounts"):
 				company.insert(ignore_permissions=True)
 			self.ledger.add("Company", company.name)
+			# ERPNext adds the company's departments under this root, creating it on a fresh site
+			if not had_department_root and frappe.db.exists("Department", DEPARTMENT_ROOT):
+				self.ledger.add("Department", DEPARTMENT_ROOT)
 		self.progress("company", 1, 1)
 
 	def holiday_list(self) -> dict:
@@ -226,12 +241,21 @@ class DemoBuilder:
 		self.progress("academic calendar", 1, 1)
 
 	def set_current_year_and_term(self) -> None:
-		"""Point Education Settings at this year and term, unless the site already chose its own."""
+		"""Point Education Settings at this year and term, unless the site already chose its own.
+
+		Instructor naming is set to Education's default (Full Name) if the settings were never saved, since
+		Instructor.autoname refuses to run without it.
+		"""
 		settings = frappe.get_single("Education Settings")
 		current = school.year_of(self.today) or school.ACADEMIC_YEARS[-1]
 		term = school.term_of(self.today) or (self.started_terms(current.name) or [None])[-1]
-		wanted = {"current_academic_year": current.name, "current_academic_term": term and term.name}
-		changed = [field for field, value in wanted.items() if value and not settings.get(field)]
+		wanted = {
+			"current_academic_year": current.name,
+			"current_academic_term": term and term.name,
+			"instructor_created_by": "Full Name",
+		}
+		stored = frappe.db.get_singles_dict("Education Settings")
+		changed = [field for field, value in wanted.items() if value and not stored.get(field)]
 		if changed:
 			settings.update({field: wanted[field] for field in changed})
 			settings.save(ignore_permissions=True)
@@ -357,9 +381,11 @@ class DemoBuilder:
 		total = len(self.plan.guardians) + len(self.plan.students)
 		done = 0
 		for person in self.plan.guardians:
-			user = self.ensure_user(
-				person.email, person.first_name, person.last_name, person.gender, "Guardian"
-			)
+			user = None
+			if person.portal_user:
+				user = self.ensure_user(
+					person.email, person.first_name, person.last_name, person.gender, "Guardian"
+				)
 			guardian_of[person.key] = self.ensure(
 				"Guardian",
 				{"email_address": person.email},
@@ -446,12 +472,45 @@ class DemoBuilder:
 					}
 				)
 				enrollment.insert(ignore_permissions=True)
-				# on_submit enrols the student in the program's courses (Course Enrollment)
+				self.insert_course_enrollments(enrollment)
 				enrollment.submit()
 				self.ledger.add("Program Enrollment", enrollment.name)
 				self.tick()
 				self.progress("program enrollments", done, total)
 		self.progress("program enrollments", total, total)
+
+	def insert_course_enrollments(self, enrollment) -> None:
+		"""The Course Enrollments ProgramEnrollment.on_submit would create one by one, in one insert.
+
+		on_submit skips courses that already have one, so submitting afterwards leaves these in place.
+		"""
+		stamp = _stamp()
+		names = _course_enrollment_names(len(enrollment.courses))
+		frappe.db.bulk_insert(
+			"Course Enrollment",
+			[
+				*STAMP_FIELDS,
+				"program_enrollment",
+				"student",
+				"student_name",
+				"program",
+				"course",
+				"enrollment_date",
+			],
+			[
+				(
+					name,
+					*stamp,
+					enrollment.name,
+					enrollment.student,
+					enrollment.student_name,
+					enrollment.program,
+					row.course,
+					enrollment.enrollment_date,
+				)
+				for name, row in zip(names, enrollment.courses, strict=True)
+			],
+		)
 
 	def group_rows(self, section: school.Section, instructor: school.Instructor) -> dict:
 		return {
@@ -795,7 +854,7 @@ def _stamp() -> tuple[str, str, str, str]:
 
 
 def _reserve_names(series: str, count: int) -> list[str]:
-	"""Take `count` consecutive names from a naming series, advancing its counter once."""
+	"""Take `count` consecutive names from an old-style naming series ("EDU-ATT-.YYYY.-.#####")."""
 	prefix = {}
 
 	def capture(key: str, digits: int) -> str:
@@ -804,6 +863,21 @@ def _reserve_names(series: str, count: int) -> list[str]:
 
 	parse_naming_series(series, number_generator=capture)
 	key, digits = prefix["key"], prefix["digits"]
+	return [f"{key}{number:0{digits}d}" for number in _reserve_numbers(key, count)]
+
+
+def _course_enrollment_names(count: int) -> list[str]:
+	"""Names as Course Enrollment's autoname "format:EDU-CE-{YYYY}-{#####}" makes them.
+
+	A format: autoname parses each {...} on its own, so the counter behind {#####} is the series with the
+	empty key, shared with any other doctype named the same way.
+	"""
+	year = now_datetime().strftime("%Y")
+	return [f"EDU-CE-{year}-{number:05d}" for number in _reserve_numbers("", count)]
+
+
+def _reserve_numbers(key: str, count: int) -> range:
+	"""Advance the `tabSeries` counter `key` by `count` at once (getseries does it one by one)."""
 	current = frappe.db.sql("select `current` from `tabSeries` where `name`=%s for update", (key,))
 	if current:
 		start = cint(current[0][0])
@@ -811,7 +885,7 @@ def _reserve_names(series: str, count: int) -> list[str]:
 		start = 0
 		frappe.db.sql("insert into `tabSeries` (`name`, `current`) values (%s, 0)", (key,))
 	frappe.db.sql("update `tabSeries` set `current`=%s where `name`=%s", (start + count, key))
-	return [f"{key}{number:0{digits}d}" for number in range(start + 1, start + count + 1)]
+	return range(start + 1, start + count + 1)
 
 
 def _grader(grading_scale: str) -> Callable[[float], str]:
@@ -844,6 +918,19 @@ def _option(field, value: str) -> str | None:
 		return value
 	options = {option.lower(): option for option in (field.options or "").split("\n") if option}
 	return options.get(value.lower())
+
+
+@contextlib.contextmanager
+def _conf(key: str, value):
+	previous = frappe.local.conf.get(key)
+	frappe.local.conf[key] = value
+	try:
+		yield
+	finally:
+		if previous is None:
+			frappe.local.conf.pop(key, None)
+		else:
+			frappe.local.conf[key] = previous
 
 
 @contextlib.contextmanager

@@ -7,14 +7,22 @@ academic years) is recorded for both; teardown deletes it only when the last own
 """
 
 import frappe
+from frappe.utils import now
 
 LEDGER_PREFIX = "__ai_school_demo:"
+LEDGER_FIELDS = ("name", "creation", "modified", "modified_by", "owner", "parent", "parenttype", "parentfield")  # fmt: skip
+LEDGER_FIELDS += ("defkey", "defvalue")
+LEDGER_ROW = (
+	"__default",
+	"system_defaults",
+)  # parenttype, parentfield, as frappe.defaults.add_default writes
 
 
 class Ledger:
 	def __init__(self, abbr: str):
 		self.parent = LEDGER_PREFIX + abbr
 		self._owned: dict[str, set[str]] = {}
+		self._pending: list[tuple[str, str]] = []
 		for row in frappe.get_all(
 			"DefaultValue",
 			filters={"parent": self.parent},
@@ -33,10 +41,35 @@ class Ledger:
 		return set(self._owned.get(doctype, ()))
 
 	def add(self, doctype: str, name: str) -> None:
+		"""Record a document the caller just created; written by `flush`, which must precede the commit."""
 		if self.owns(doctype, name):
 			return
-		frappe.defaults.add_default(doctype, name, self.parent)
+		self._pending.append((doctype, name))
 		self._owned.setdefault(doctype, set()).add(name)
+
+	def flush(self) -> None:
+		if not self._pending:
+			return
+		timestamp, user = now(), frappe.session.user
+		frappe.db.bulk_insert(
+			"DefaultValue",
+			LEDGER_FIELDS,
+			[
+				(
+					frappe.generate_hash(length=10),
+					timestamp,
+					timestamp,
+					user,
+					user,
+					self.parent,
+					*LEDGER_ROW,
+					doctype,
+					name,
+				)
+				for doctype, name in self._pending
+			],
+		)
+		self._pending = []
 
 	def adopt(self, doctype: str, name: str) -> None:
 		"""Share ownership of an existing document if another demo school created it; else leave it be."""

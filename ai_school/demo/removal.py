@@ -1,11 +1,13 @@
 """Remove a demo school: exactly the documents its ledger says it created, dependents first.
 
-Submitted documents are cancelled before they are deleted (cancelling a Program Enrollment removes its
-Course Enrollments, as in the desk). The bulk registers are deleted by their demo students. A document
-that something outside the demo now links to is kept and reported instead of being force-deleted.
-Running it again after it finished does nothing.
+Submitted documents are cancelled before they are deleted. The bulk-inserted rows (attendance, results,
+course enrollments) are deleted by their demo students. A document that something outside the demo now
+links to is kept (and stays in the ledger) instead of being force-deleted. The audit trail Frappe writes
+about the demo's documents (Deleted comments, Versions, Deleted Document copies) goes too, so the site is
+left as it was. Running it again after it finished does nothing.
 """
 
+import time
 from collections.abc import Callable
 
 import frappe
@@ -36,6 +38,7 @@ TEARDOWN_ORDER = (
 	"Academic Term",
 	"Academic Year",
 	"Company",
+	"Department",
 	"Holiday List",
 	"Role",
 	"Gender",
@@ -57,7 +60,9 @@ def teardown(scale: str = "full", progress: Progress | None = None) -> dict[str,
 	ledger = Ledger(config.abbr)
 	progress = progress or (lambda stage, done, total: None)
 	kept: list[str] = []
+	removed: dict[str, list[str]] = {}
 
+	reset_education_settings(ledger)
 	students = sorted(ledger.names("Student"))
 	delete_derived(students)
 	delete_registers(students, progress)
@@ -66,17 +71,23 @@ def teardown(scale: str = "full", progress: Progress | None = None) -> dict[str,
 	for doctype in TEARDOWN_ORDER:
 		names = sorted(ledger.names(doctype), key=_children_first(doctype))
 		if doctype == "User":
-			delete_contacts(names)
+			removed["Contact"] = delete_contacts(names)
+			removed["Notification Settings"] = [n for n in names if remove("Notification Settings", n)]
 		for done, name in enumerate(names, 1):
-			if not ledger.shared(doctype, name) and not remove(doctype, name):
+			if ledger.shared(doctype, name):
+				ledger.forget(doctype, name)
+			elif remove(doctype, name):
+				ledger.forget(doctype, name)
+				removed.setdefault(doctype, []).append(name)
+			else:
+				# stays in the ledger, so a later teardown tries again once the outside link is gone
 				kept.append(f"{doctype} {name}")
-			ledger.forget(doctype, name)
 			if done % COMMIT_EVERY == 0:
 				frappe.db.commit()
 			progress(f"removing {doctype}", done, len(names))
 		frappe.db.commit()
 
-	reset_education_settings(ledger)
+	delete_audit_trail(removed)
 	frappe.db.commit()
 	return {"kept": kept}
 
@@ -90,57 +101,87 @@ def delete_derived(students: list[str]) -> None:
 
 
 def delete_registers(students: list[str], progress: Progress) -> None:
-	"""Attendance and results were bulk-inserted as submitted rows; nothing links to them."""
+	"""Rows the builder bulk-inserted; nothing links to them.
+
+	Course Enrollments go here too: cancelling a Program Enrollment would otherwise delete them one by one,
+	each leaving a Deleted Document copy behind.
+	"""
 	for start in range(0, len(students), CHUNK):
 		chunk = students[start : start + CHUNK]
 		results = frappe.get_all("Assessment Result", filters={"student": ("in", chunk)}, pluck="name")
 		for first in range(0, len(results), CHUNK):
 			frappe.db.delete("Assessment Result Detail", {"parent": ("in", results[first : first + CHUNK])})
-		frappe.db.delete("Assessment Result", {"student": ("in", chunk)})
-		frappe.db.delete("Student Attendance", {"student": ("in", chunk)})
+		for doctype in ("Assessment Result", "Student Attendance", "Course Enrollment"):
+			frappe.db.delete(doctype, {"student": ("in", chunk)})
 		progress("removing attendance and results", min(start + CHUNK, len(students)), len(students))
 
 
-def delete_contacts(users: list[str]) -> None:
+def delete_contacts(users: list[str]) -> list[str]:
 	"""Frappe makes a Contact for every new User in a background job; they go with the demo's users."""
 	if not users:
-		return
+		return []
 	contacts = set(frappe.get_all("Contact", filters={"user": ("in", users)}, pluck="name"))
 	contacts.update(frappe.get_all("Contact Email", filters={"email_id": ("in", users)}, pluck="parent"))
-	for name in sorted(contacts):
-		remove("Contact", name)
+	return [name for name in sorted(contacts) if remove("Contact", name)]
 
 
-def remove(doctype: str, name: str) -> bool:
+def remove(doctype: str, name: str, attempts: int = 3) -> bool:
 	"""Cancel and delete one document; False if it has to stay because something else links to it."""
 	if not frappe.db.exists(doctype, name):
 		return True
-	frappe.db.savepoint("ai_school_demo_remove")
-	try:
-		doc = frappe.get_doc(doctype, name)
-		if doc.docstatus == 1:
-			doc.flags.ignore_permissions = True
-			doc.cancel()
-		frappe.delete_doc(doctype, name, ignore_permissions=True, delete_permanently=True)
-	except frappe.ValidationError:  # LinkExistsError and "cannot cancel, linked" alike
-		frappe.db.rollback(save_point="ai_school_demo_remove")
-		return False
-	return True
+	for attempt in range(attempts):
+		frappe.db.savepoint("ai_school_demo_remove")
+		try:
+			doc = frappe.get_doc(doctype, name)
+			if doc.docstatus == 1:
+				doc.flags.ignore_permissions = True
+				doc.cancel()
+			frappe.delete_doc(doctype, name, ignore_permissions=True, delete_permanently=True)
+			return True
+		except frappe.QueryTimeoutError:
+			# a background job (contact, gravatar) holds the row for a moment
+			frappe.db.rollback(save_point="ai_school_demo_remove")
+			time.sleep(1 + attempt)
+		except frappe.ValidationError:  # LinkExistsError and "cannot cancel, linked" alike
+			frappe.db.rollback(save_point="ai_school_demo_remove")
+			return False
+	return False
+
+
+def delete_audit_trail(removed: dict[str, list[str]]) -> None:
+	"""Comments, Versions and Deleted Document copies about the documents just removed."""
+	for doctype, names in removed.items():
+		for start in range(0, len(names), CHUNK):
+			chunk = names[start : start + CHUNK]
+			frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", chunk)})
+			frappe.db.delete(
+				"Comment",
+				{
+					"comment_type": "Deleted",
+					"reference_doctype": doctype,
+					"subject": ("in", [f"{doctype} {name}" for name in chunk]),
+				},
+			)
+			frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", chunk)})
+			frappe.db.delete("Deleted Document", {"deleted_doctype": doctype, "deleted_name": ("in", chunk)})
 
 
 def reset_education_settings(ledger: Ledger) -> None:
+	"""Clear the settings the demo filled in, unless they now point at a year or term it does not own."""
 	fields = ledger.names("Education Settings")
 	if not fields:
 		return
 	settings = frappe.get_single("Education Settings")
+	links = {"current_academic_year": "Academic Year", "current_academic_term": "Academic Term"}
 	for field in fields:
-		# only if it still points at what the demo set, and that is gone now
 		value = settings.get(field)
-		doctype = "Academic Year" if field == "current_academic_year" else "Academic Term"
-		if value and not frappe.db.exists(doctype, value):
+		if field not in links or (
+			ledger.owns(links[field], value) and not ledger.shared(links[field], value)
+		):
 			settings.set(field, None)
 		ledger.forget("Education Settings", field)
 	settings.save(ignore_permissions=True)
+	frappe.db.commit()
 
 
 def _children_first(doctype: str) -> Callable[[str], tuple]:

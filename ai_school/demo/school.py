@@ -296,7 +296,7 @@ SPREAD = 12.0
 EXAM_NOISE = 6.0
 CRITERION_NOISE = 5.0
 STRENGTH_BONUS = 1.0  # in ability units, for the student's strong subject; the weak subject gets the opposite
-FAILING_ABILITY = (-2.3, 0.15)  # mean, sd: failing students sit around 36 %, below the pass mark
+FAILING_ABILITY = (-2.5, 0.1)  # mean, sd: failing students sit around 34 %, below the pass mark
 DECLINE_START = date(2026, 1, 5)  # declining students start slipping in Term 2 of 2025-26 ...
 DECLINE_FULL_DAYS = 200  # ... and reach the full effect by the start of the next year
 DECLINE_SCORE_DROP = 26.0
@@ -317,6 +317,7 @@ class Guardian:
 	occupation: str
 	email: str
 	mobile: str
+	portal_user: bool  # one guardian per family signs up for the portal
 
 	@property
 	def full_name(self) -> str:
@@ -521,6 +522,7 @@ def _make_guardians(config: DemoConfig, rng: random.Random, last: str, start: in
 				occupation=rng.choice(OCCUPATIONS),
 				email=_email(f"{first}.{last}.g{key:04d}", f"parents.{config.email_domain}"),
 				mobile=_mobile(rng),
+				portal_user=i == 1,
 			)
 		)
 	return result
