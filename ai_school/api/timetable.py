@@ -8,6 +8,8 @@ import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
 
+from ai_school import education_data
+from ai_school.core.timetable.validator import validate
 from ai_school.timetable import editing, planning, publishing, solving
 from ai_school.timetable.conflicts import term_conflicts
 
@@ -80,11 +82,9 @@ def validate_plan(plan: str) -> dict:
 	frappe.has_permission("Course Schedule", "read", throw=True)
 	out = {"summary": None, "hard_violations": None, "term_conflicts": None}
 	if doc.problem_json:
-		from ai_school.core.timetable.validator import validate
-
 		report = validate(planning.stored_problem(doc), planning.stored_assignments(doc))
 		out.update(summary=solving.summarize(report), hard_violations=len(report.hard_violations))
-	term = planning.education_data.get_term_dates(doc.academic_term)
+	term = education_data.get_term_dates(doc.academic_term)
 	if term:
 		out["term_conflicts"] = len(term_conflicts(term.term_start_date, term.term_end_date))
 	return out

@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import to_timedelta
 
 # Written only by the solver, publisher and edit actions (which set flags.server_update), never by a form save.
 SERVER_FIELDS = (
@@ -50,7 +51,7 @@ class TimetablePlan(Document):
 		if self.periods and all(row.is_break for row in self.periods):
 			frappe.throw(_("The period template needs at least one teaching period"))
 		for row in self.periods:
-			if row.from_time and row.to_time and str(row.from_time) >= str(row.to_time):
+			if row.from_time and row.to_time and to_timedelta(row.from_time) >= to_timedelta(row.to_time):
 				frappe.throw(_("Period {0}: From Time must be before To Time").format(row.period_label))
 
 	def validate_lessons(self):
