@@ -19,9 +19,9 @@ from ai_school.core.timetable.model import MaxDaysPerWeek, MaxHoursDaily, MinDay
 from ai_school.core.timetable.rules import TIME_RESOURCES, ProblemIndex
 
 
-def precheck(problem: Problem) -> list[str]:
+def precheck(problem: Problem, index: ProblemIndex | None = None) -> list[str]:
 	"""Certain reasons why no timetable exists (empty list: none found by counting)."""
-	index = ProblemIndex(problem)
+	index = index or ProblemIndex(problem)
 	messages = _unknown_references(index)
 	if messages:
 		return messages

@@ -161,10 +161,36 @@ class ProblemIndex:
 
 	@cached_property
 	def legal_starts(self) -> dict[str, list[Slot]]:
-		return {
-			lesson.id: [s for s in self.structural_starts(lesson) if not self.start_blockers(lesson, s)]
-			for lesson in self.problem.lessons
-		}
+		"""Lesson id → starts with no :meth:`start_blockers` (same rules, computed in bulk)."""
+		return {lesson.id: self._legal_starts(lesson) for lesson in self.problem.lessons}
+
+	def _legal_starts(self, lesson: Lesson) -> list[Slot]:
+		rooms = self.candidate_rooms.get(lesson.id, [])
+		resources = [
+			*(("teacher", t) for t in lesson.teachers),
+			*(("students", s) for s in lesson.student_sets),
+			*(("room", r) for r in (rooms if len(rooms) == 1 else ())),
+		]
+		blocked = self.problem.breaks.union(*(self.unavailable(*r) for r in resources))
+		windows = self.hard_time_windows.get(lesson.id, ())
+		starts = []
+		for day in range(self.problem.num_days):
+			for period in range(self.problem.periods_per_day - lesson.duration + 1):
+				start = (day, period)
+				occupied = [(day, period + k) for k in range(lesson.duration)]
+				if any(s in blocked for s in occupied):
+					continue
+				if lesson.fixed_start is not None and tuple(lesson.fixed_start) != start:
+					continue
+				if lesson.allowed_starts is not None and start not in lesson.allowed_starts:
+					continue
+				if any(
+					(whole and not all(s in slots for s in occupied)) or (not whole and start not in slots)
+					for _, slots, whole in windows
+				):
+					continue
+				starts.append(start)
+		return starts
 
 	# --- rooms ---------------------------------------------------------------------------------
 

@@ -98,9 +98,10 @@ class TimetableModel:
 		hint: Mapping[str, Assignment] | None = None,
 		minimize_moves: int = 0,
 		explain: bool = False,
+		index: ProblemIndex | None = None,
 	):
 		self.problem = problem
-		self.index = ProblemIndex(problem)
+		self.index = index or ProblemIndex(problem)
 		self.model = cp_model.CpModel()
 		self.hint = dict(hint or {})
 		self.minimize_moves = minimize_moves
@@ -116,6 +117,7 @@ class TimetableModel:
 		self._busy: dict[tuple[str, str, Slot], Any] = {}
 		self._used: dict[tuple[str, str, int], Any] = {}
 		self._start_var: dict[str, cp_model.IntVar] = {}
+		self._on_day: dict[tuple[str, int], Any] = {}
 		self.pools: dict[frozenset[str], list[str]] = {}
 		self.room_options = {**self.index.candidate_rooms, **self.index.optional_rooms}
 		self.build()
@@ -163,7 +165,11 @@ class TimetableModel:
 		return sum(self.cover[lesson_id].get(slot, ()))
 
 	def on_day(self, lesson_id: str, day: int) -> Any:
-		return sum(v for (d, _), v in self.x[lesson_id].items() if d == day)
+		"""0/1 expression: the lesson is on ``day``."""
+		key = (lesson_id, day)
+		if key not in self._on_day:
+			self._on_day[key] = sum(v for (d, _), v in self.x[lesson_id].items() if d == day)
+		return self._on_day[key]
 
 	def start_var(self, lesson_id: str) -> cp_model.IntVar:
 		"""Global start index ``day * periods_per_day + period``."""
@@ -256,7 +262,7 @@ class TimetableModel:
 						f"Locked lesson {index.lesson_label(lesson.id)} cannot stay at "
 						f"{self.problem.slot_label(locked)}: {'; '.join(index.start_blockers(lesson, locked))}"
 					)
-		x = {s: self.model.new_bool_var(f"{lesson.id}@{s[0]}.{s[1]}") for s in starts}
+		x = {s: self.model.new_bool_var("") for s in starts}
 		self.x[lesson.id] = x
 		cover: dict[Slot, list[cp_model.IntVar]] = defaultdict(list)
 		for start, var in x.items():
@@ -866,7 +872,10 @@ _STATUS = {
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
-	"""Records when the first timetable was found and forwards progress events."""
+	"""Records when the first timetable was found and forwards progress events.
+
+	Objective coefficients are integers, so the reported objective is rounded (CP-SAT returns a
+	float that may be off by rounding noise)."""
 
 	def __init__(self, started: float, phase: str, progress: Progress | None, first_at: float | None):
 		super().__init__()
@@ -884,7 +893,7 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
 				{
 					"event": "solution",
 					"phase": self.phase,
-					"objective": self.objective_value if self.phase == "optimise" else None,
+					"objective": round(self.objective_value) if self.phase == "optimise" else None,
 					"elapsed": elapsed,
 					"first_solution_at": self.first_at,
 				}
@@ -952,11 +961,12 @@ def solve(
 	def finish(status: str, **kwargs: Any) -> Solution:
 		return Solution(status, wall_time=time.perf_counter() - started, **kwargs)
 
-	blockers = precheck(problem)
+	index = ProblemIndex(problem)
+	blockers = precheck(problem, index)
 	if blockers:
 		return finish("INFEASIBLE", explanation=blockers)
 	try:
-		built = TimetableModel(problem, hint=hint_map, minimize_moves=minimize_moves)
+		built = TimetableModel(problem, hint=hint_map, minimize_moves=minimize_moves, index=index)
 	except UnsupportedConstraint as exc:
 		return finish("MODEL_INVALID", explanation=[str(exc)])
 	invalid = built.model.validate()
