@@ -38,9 +38,17 @@ class TestRecordRules(FrappeTestCase):
 		scores = {"AI Test Algebra": (6, 10), "AI Test Geometry": (9, 10)}
 		result_a = utils.make_assessment_result(cls.a.name, cls.group_a, cls.course, scores)
 		result_b = utils.make_assessment_result(cls.b.name, cls.group_b, cls.course, scores)
-		cls.insight_a_draft = utils.make_insight(result_a, "Draft")
-		cls.insight_a_shared = utils.make_insight(result_a, "Shared")
-		cls.insight_b_shared = utils.make_insight(result_b, "Shared")
+		gaps = [
+			{
+				"assessment_criteria": "AI Test Algebra",
+				"student_score": 6,
+				"maximum_score": 10,
+				"group_mean": 7,
+			}
+		]
+		cls.insight_a_draft = utils.make_insight(result_a, "Draft", gaps=gaps)
+		cls.insight_a_shared = utils.make_insight(result_a, "Shared", gaps=gaps)
+		cls.insight_b_shared = utils.make_insight(result_b, "Shared", gaps=gaps)
 
 		cls.academics_user = utils.make_user(("Academics User",))
 		cls.stranger = utils.make_user(("Student",))  # a student account no Student record points to
@@ -80,7 +88,7 @@ class TestRecordRules(FrappeTestCase):
 			frappe.client.get("AI Chat Session", self.session_b)
 		listed = frappe.client.get_list("AI Chat Session", fields=["name", "student"], limit_page_length=0)
 		self.assertEqual({row["student"] for row in listed}, {self.a.name})
-		self.assertIsNone(frappe.client.get_value("AI Chat Session", "summary", {"name": self.session_b}))
+		self.assertFalse(frappe.client.get_value("AI Chat Session", "summary", {"name": self.session_b}))
 
 	def test_student_lists_only_own_chat_messages_through_the_child_table(self):
 		frappe.set_user(self.a.user)

@@ -17,6 +17,9 @@ def unique(prefix: str) -> str:
 
 def make_user(roles: tuple[str, ...] = (), first_name: str = "Test", email: str | None = None) -> str:
 	"""An enabled user holding exactly `roles` (Frappe decides desk or website user from them)."""
+	# Frappe refuses more than 60 new users an hour (a sign-up flood guard); a demo load plus a test run
+	# passes that, so lift it for this test process only
+	frappe.local.conf.throttle_user_limit = max(frappe.local.conf.get("throttle_user_limit") or 0, 10_000)
 	user = frappe.get_doc(
 		{
 			"doctype": "User",
