@@ -515,5 +515,7 @@ def _email(doc, user: str, subject: str, body: str) -> None:
 			now=False,
 		)
 	except frappe.OutgoingEmailError:
-		# a site without outgoing email still gets its cover applied; the Notification Log is the record
+		# a site without an outgoing Email Account still gets its cover applied: the Notification Log is the
+		# record, so drop frappe's "set up an Email Account" popup and keep the reason in the Error Log
+		frappe.clear_last_message()
 		frappe.log_error(title=f"ai_school: cover email to {user} not queued")
