@@ -9,6 +9,9 @@ frappe.ui.form.on("Timetable Plan", {
 	},
 
 	onload(frm) {
+		// one handler per event, not one per form ever opened
+		frappe.realtime.off("ai_school:timetable_progress");
+		frappe.realtime.off("ai_school:timetable_published");
 		frappe.realtime.on("ai_school:timetable_progress", (data) => {
 			if (data.plan !== frm.doc.name) return;
 			if (data.done) {
