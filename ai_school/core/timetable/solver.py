@@ -89,6 +89,8 @@ class TimetableModel:
 
 	``explain=True`` builds the variant used to explain infeasibility: hard rules become
 	implications of named assumption literals (``guards``) instead of domain reductions.
+	``soft=False`` leaves soft constraints out: a leaner model to find a first timetable fast.
+	``hint`` is the reference timetable (locks, moves) and the initial warm start.
 	"""
 
 	def __init__(
@@ -99,6 +101,7 @@ class TimetableModel:
 		minimize_moves: int = 0,
 		explain: bool = False,
 		index: ProblemIndex | None = None,
+		soft: bool = True,
 	):
 		self.problem = problem
 		self.index = index or ProblemIndex(problem)
@@ -106,6 +109,8 @@ class TimetableModel:
 		self.hint = dict(hint or {})
 		self.minimize_moves = minimize_moves
 		self.explain = explain
+		self.soft = soft and not explain
+		"""Whether soft constraints are in the model (see :meth:`add_soft`)."""
 		self.guards: dict[str, cp_model.IntVar] = {}
 		self.notes: list[str] = []
 		self.penalties: list[Penalty] = []
@@ -234,10 +239,21 @@ class TimetableModel:
 		self.add_resource_clashes()
 		self.add_rooms()
 		for constraint in self.problem.constraints:
-			self.add_constraint(constraint)
+			if constraint.is_hard:
+				self.add_constraint(constraint)
+		self.warm_start(self.hint)
+		if self.soft:
+			self.add_soft()
+
+	def add_soft(self) -> None:
+		"""Add the soft constraints, the move penalty and the objective (also after a lean solve:
+		CP-SAT models can grow between solves)."""
+		self.soft = True
+		for constraint in self.problem.constraints:
+			if not constraint.is_hard:
+				self.add_constraint(constraint)
 		self.add_moves()
-		self.add_hints()
-		if self.penalties and not self.explain:
+		if self.penalties:
 			self.set_objective()
 
 	def locked_start(self, lesson: Lesson) -> Slot | None:
@@ -437,21 +453,45 @@ class TimetableModel:
 			self.add_no_clash(members, "", capacity=len(pool))
 
 	def add_moves(self) -> None:
-		if not self.minimize_moves or self.explain:
+		if not self.minimize_moves:
 			return
 		for lesson_id, assignment in self.hint.items():
 			var = self.x.get(lesson_id, {}).get(assignment.start)
 			if lesson_id in self.x:
 				self.penalize(f"move {lesson_id}", 1 - var if var is not None else 1, self.minimize_moves)
 
-	def add_hints(self) -> None:
-		for lesson_id, assignment in self.hint.items():
+	def warm_start(self, assignments: Mapping[str, Assignment]) -> None:
+		"""Replace the solver hints by ``assignments`` (decision variables only)."""
+		self.model.clear_hints()
+		for lesson_id, assignment in assignments.items():
 			if lesson_id not in self.x:
 				continue
 			for start, var in self.x[lesson_id].items():
 				self.model.add_hint(var, start == assignment.start)
 			for room, var in self.room_choice.get(lesson_id, {}).items():
 				self.model.add_hint(var, room == assignment.room)
+
+	def complete_hint(self, assignments: Mapping[str, Assignment], time_limit: float) -> None:
+		"""Warm start from ``assignments`` with a value for EVERY variable.
+
+		CP-SAT often ignores a hint on the decision variables alone once the model has many
+		auxiliary variables; so solve a copy with the decisions fixed (pure propagation) and hint
+		the complete solution. Falls back to the partial hint if that copy cannot be solved.
+		"""
+		self.warm_start(assignments)
+		copy = self.model.clone()
+		proto = copy.proto
+		for index, value in zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True):
+			domain = proto.variables[index].domain
+			domain.clear()
+			domain.extend([value, value])
+		copy.clear_hints()
+		solver = _new_solver(min(time_limit, 5.0), 1, 0)
+		if solver.solve(copy) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+			values = solver.response_proto.solution
+			self.model.clear_hints()
+			self.model.proto.solution_hint.vars.extend(range(len(values)))
+			self.model.proto.solution_hint.values.extend(values)
 
 	def objective_expr(self) -> Any:
 		return sum(p.weight * p.expr for p in self.penalties) + self.constant_cost
@@ -862,6 +902,21 @@ _HANDLERS: dict[type, Callable[[TimetableModel, Any], None]] = {
 }
 
 
+def unsupported_constraints(problem: Problem) -> list[str]:
+	"""Constraints the solver cannot model, as messages (the validator still checks them)."""
+	messages = []
+	for constraint in problem.constraints:
+		if type(constraint) not in _HANDLERS:
+			messages.append(f"The solver does not support {type(constraint).__name__}")
+		elif (
+			isinstance(constraint, ResourceConstraint)
+			and not isinstance(constraint, UnavailableTimes)
+			and constraint.resource not in TIME_RESOURCES
+		):
+			messages.append(f"{constraint.label()} is not supported for rooms")
+	return messages
+
+
 _STATUS = {
 	cp_model.OPTIMAL: "OPTIMAL",
 	cp_model.FEASIBLE: "FEASIBLE",
@@ -921,17 +976,6 @@ def _extract(built: TimetableModel, solver: cp_model.CpSolver) -> dict[str, Assi
 	return {le: Assignment(le, start[0], start[1], rooms.get(le)) for le, start in starts.items()}
 
 
-def _hint_from(built: TimetableModel, solver: cp_model.CpSolver) -> None:
-	"""Replace the model's hints by the solver's current solution (decision variables only)."""
-	built.model.clear_hints()
-	for starts in built.x.values():
-		for var in starts.values():
-			built.model.add_hint(var, solver.boolean_value(var))
-	for choice in built.room_choice.values():
-		for var in choice.values():
-			built.model.add_hint(var, solver.boolean_value(var))
-
-
 def solve(
 	problem: Problem,
 	*,
@@ -961,55 +1005,56 @@ def solve(
 	def finish(status: str, **kwargs: Any) -> Solution:
 		return Solution(status, wall_time=time.perf_counter() - started, **kwargs)
 
+	unsupported = unsupported_constraints(problem)
+	if unsupported:
+		return finish("MODEL_INVALID", explanation=unsupported)
 	index = ProblemIndex(problem)
 	blockers = precheck(problem, index)
 	if blockers:
 		return finish("INFEASIBLE", explanation=blockers)
-	try:
-		built = TimetableModel(problem, hint=hint_map, minimize_moves=minimize_moves, index=index)
-	except UnsupportedConstraint as exc:
-		return finish("MODEL_INVALID", explanation=[str(exc)])
-	invalid = built.model.validate()
-	if invalid:
-		return finish("MODEL_INVALID", explanation=[invalid])
 
-	optimise = bool(built.penalties)
-	first_at = None
-	found: cp_model.CpSolver | None = None
-	found_optimised = False
-	status = cp_model.UNKNOWN
+	optimise = bool(minimize_moves and hint_map) or any(c.penalty > 0 for c in problem.constraints)
 	if two_phase and optimise:
-		built.model.clear_objective()
-		solver = _new_solver(time_limit, num_workers, seed)
-		callback = _ProgressCallback(started, "feasibility", progress, None)
-		status = solver.solve(built.model, callback)
-		first_at = callback.first_at
-		if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-			found, status = solver, cp_model.FEASIBLE
-			_hint_from(built, solver)
-			built.set_objective()
-	remaining = time_limit - (time.perf_counter() - started)
-	if not (two_phase and optimise) or (found is not None and remaining > 0.05):
+		# A lean hard-only model finds a valid timetable fast; the full model optimises from it.
+		phases = [("feasibility", False), ("optimise", True)]
+	else:
+		phases = [("optimise" if optimise else "feasibility", True)]
+	status, assignments, best_bound, first_at = cp_model.UNKNOWN, None, None, None
+	built = TimetableModel(
+		problem, hint=hint_map, minimize_moves=minimize_moves, index=index, soft=len(phases) == 1
+	)
+	for phase, soft in phases:
+		if soft and not built.soft:
+			built.add_soft()
+			built.complete_hint(assignments, time_limit - (time.perf_counter() - started))
+		remaining = time_limit - (time.perf_counter() - started)
+		if assignments is not None and remaining <= 0.05:
+			break
+		invalid = built.model.validate()
+		if invalid:
+			return finish("MODEL_INVALID", explanation=[invalid])
 		solver = _new_solver(remaining, num_workers, seed)
-		callback = _ProgressCallback(started, "optimise" if optimise else "feasibility", progress, first_at)
+		callback = _ProgressCallback(started, phase, progress, first_at)
 		new_status = solver.solve(built.model, callback)
 		first_at = callback.first_at
 		if new_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-			found, status, found_optimised = solver, new_status, optimise
-		elif found is None:
+			assignments = _extract(built, solver)
+			status = new_status if soft else cp_model.FEASIBLE
+			best_bound = round(solver.best_objective_bound) if phase == "optimise" else None
+		elif assignments is None:
 			status = new_status
+			break
 
 	name = _STATUS.get(status, "UNKNOWN")
 	if name == "INFEASIBLE":
 		budget = max(2.0, time_limit - (time.perf_counter() - started))
 		return finish(name, explanation=explain_infeasible(problem, time_limit=budget, skip_precheck=True))
-	if found is None:
+	if assignments is None:
 		message = (
 			f"No timetable found within {time_limit:g} s" if name == "UNKNOWN" else "The model is invalid"
 		)
 		return finish(name, explanation=[message, *built.notes])
 
-	assignments = _extract(built, found)
 	report = validate(problem, assignments)
 	moved = None
 	if hint_map:
@@ -1021,7 +1066,6 @@ def solve(
 	# Recomputed from the validator rather than read from CP-SAT so the number means the same
 	# whichever phase produced the timetable.
 	objective = report.soft_cost + minimize_moves * (moved or 0)
-	best_bound = found.best_objective_bound if found_optimised else None
 	return finish(
 		name,
 		assignments=assignments,
