@@ -170,6 +170,8 @@ class TestInstructorAbsence(FrappeTestCase):
 	def tearDown(self):
 		frappe.set_user("Administrator")
 		frappe.db.rollback(save_point="absence_test")
+		# Frappe keeps the outgoing Email Account found during a request; a rolled-back one must not linger
+		frappe.local.outgoing_email_account = {}
 
 	def notifications(self, letter, absence) -> int:
 		return frappe.db.count(
@@ -180,6 +182,34 @@ class TestInstructorAbsence(FrappeTestCase):
 				"document_name": absence,
 			},
 		)
+
+	def emails(self, absence) -> int:
+		return frappe.db.count(
+			"Email Queue", {"reference_doctype": "Instructor Absence", "reference_name": absence}
+		)
+
+	def add_outgoing_email_account(self):
+		"""The test site, like a fresh school site, has no default outgoing Email Account."""
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": f"School Office {self.school.key}",
+				"email_id": f"office-{self.school.key}@example.com",
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "smtp.example.com",
+				"no_smtp_authentication": 1,
+			}
+		).insert(ignore_permissions=True)
+
+	def test_applying_works_on_a_site_without_outgoing_email(self):
+		absence = self.school.absence("A")
+		api.propose_cover(absence.name)
+		frappe.local.message_log = []
+		self.assertEqual(api.apply_cover(absence.name)["applied"], 2)
+		self.assertEqual(self.emails(absence.name), 0)
+		self.assertEqual(self.notifications("D", absence.name), 1)
+		self.assertEqual(frappe.local.message_log, [])
 
 	def test_affected_schedules_are_listed(self):
 		whole_day = self.school.absence("A")
@@ -212,6 +242,7 @@ class TestInstructorAbsence(FrappeTestCase):
 
 	def test_applying_updates_course_schedules_without_conflicts_and_notifies(self):
 		absence = self.school.absence("A")
+		self.add_outgoing_email_account()
 		api.propose_cover(absence.name)
 		result = api.apply_cover(absence.name)
 		self.assertEqual(result, {"applied": 2, "uncovered": 0})
@@ -225,6 +256,7 @@ class TestInstructorAbsence(FrappeTestCase):
 		for letter in "ABD":
 			self.assertEqual(self.notifications(letter, absence.name), 1, letter)
 		self.assertEqual(self.notifications("C", absence.name), 0)
+		self.assertEqual(self.emails(absence.name), 3)
 		counts = covers_this_term(self.school.monday, self.school.monday)
 		self.assertEqual((counts.get(ins["D"]), counts.get(ins["B"])), (1, 1))
 
