@@ -47,6 +47,7 @@ class InstructorAbsence(Document):
 	def validate(self):
 		self.keep_server_fields()
 		self.validate_dates()
+		self.validate_no_overlap()
 		self.validate_covers()
 
 	def on_trash(self):
@@ -85,6 +86,29 @@ class InstructorAbsence(Document):
 		elif not (self.from_time and self.to_time) or minutes(self.to_time) <= minutes(self.from_time):
 			frappe.throw(_("Give a From Time before the To Time, or tick Whole Day."), frappe.ValidationError)
 
+	def validate_no_overlap(self):
+		if self.status == "Cancelled":
+			return
+		others = frappe.get_all(
+			"Instructor Absence",
+			filters={
+				"instructor": self.instructor,
+				"status": ("!=", "Cancelled"),
+				"from_date": ("<=", self.to_date),
+				"to_date": (">=", self.from_date),
+				"name": ("!=", self.name),
+			},
+			fields=["name", "whole_day", "from_time", "to_time"],
+		)
+		for other in others:
+			if self.whole_day or other.whole_day or _times_overlap(self, other):
+				frappe.throw(
+					_("{0} already has an absence at that time: {1}.").format(
+						self.instructor_name or self.instructor, other.name
+					),
+					frappe.ValidationError,
+				)
+
 	def validate_covers(self):
 		for row in self.covers:
 			if row.action == "Substitute":
@@ -105,3 +129,9 @@ class InstructorAbsence(Document):
 						_("Row {0}: the new From time must be before the To time.").format(row.idx),
 						frappe.ValidationError,
 					)
+
+
+def _times_overlap(first, second) -> bool:
+	return minutes(first.from_time) < minutes(second.to_time) and minutes(second.from_time) < minutes(
+		first.to_time
+	)

@@ -215,6 +215,15 @@ class TestInstructorAbsence(FrappeTestCase):
 		whole_day = self.school.absence("A")
 		lessons = api.get_affected_lessons(whole_day.name)
 		self.assertEqual([row["course_schedule"] for row in lessons], [self.school.first, self.school.second])
+		self.assertRaises(
+			frappe.ValidationError,
+			self.school.absence,
+			"A",
+			whole_day=0,
+			from_time="10:30:00",
+			to_time="12:30:00",
+		)
+		api.cancel_absence(whole_day.name)
 		late_morning = self.school.absence("A", whole_day=0, from_time="10:30:00", to_time="12:30:00")
 		lessons = api.get_affected_lessons(late_morning.name)
 		self.assertEqual([row["course_schedule"] for row in lessons], [self.school.second])
