@@ -443,12 +443,15 @@ class TimetableModel:
 		return out
 
 	def add_room_pool_cuts(self) -> None:
-		"""Redundant counting cuts: lessons restricted to a room pool never outnumber the pool."""
-		pools: dict[frozenset[str], list[str]] = defaultdict(list)
-		for lesson_id, choice in self.room_choice.items():
-			pools[frozenset(choice)].append(lesson_id)
+		"""Redundant counting cuts: lessons restricted to a room pool never outnumber the pool.
+
+		Lessons whose room is optional (soft wishes only) may go roomless, so they do not count."""
+		required = {
+			le: choice for le, choice in self.room_choice.items() if le not in self.index.optional_rooms
+		}
+		pools = {frozenset(choice) for choice in required.values()}
 		for pool in pools:
-			members = [le for le, choice in self.room_choice.items() if set(choice) <= pool]
+			members = [le for le, choice in required.items() if set(choice) <= pool]
 			members += [le for le, room in self.single_room.items() if room in pool]
 			self.add_no_clash(members, "", capacity=len(pool))
 

@@ -102,6 +102,23 @@ def test_rooms_are_assigned_from_pools_and_preferences():
 	assert rooms_of["p1"] == "big" and rooms_of["h1"] == "small"
 
 
+def test_lessons_with_only_soft_room_wishes_may_go_roomless():
+	# Three classes at the single period, two wished rooms: one lesson must do without (regression:
+	# optional-room lessons were counted in the room-pool cut, making this "infeasible").
+	problem = Problem(
+		days=["Mon"],
+		periods_per_day=1,
+		student_sets=[StudentSet(f"s{i}") for i in range(3)],
+		rooms=[Room("r1"), Room("r2")],
+		lessons=[Lesson(f"l{i}", "Music", [], [f"s{i}"]) for i in range(3)],
+		constraints=[PreferredRooms(weight=50, lessons=["l0", "l1", "l2"], rooms=["r1", "r2"])],
+	)
+	solution = solve(problem, time_limit=5, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.report.is_valid
+	assert solution.objective == 10
+	assert sorted(str(a.room) for a in solution.assignments.values()) == ["None", "r1", "r2"]
+
+
 def test_infeasible_problem_reports_status_and_reasons():
 	# Both teachers must teach both classes in a 2-period day, and Smith's lessons start together.
 	lessons = [
