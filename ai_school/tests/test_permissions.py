@@ -169,6 +169,15 @@ class TestRecordRules(FrappeTestCase):
 		frappe.set_user("Administrator")
 		self.assertEqual(frappe.db.get_value("Assessment Insight", self.insight_b_shared, "status"), "Shared")
 
+	def test_instructor_can_review_and_share_their_own_students_insight(self):
+		frappe.set_user(self.teacher_a.user)
+		insight = frappe.get_doc("Assessment Insight", self.insight_a_draft)
+		insight.status = "Shared"
+		insight.suggestions = "<p>Practise common denominators with fraction strips.</p>"
+		insight.save()
+		frappe.set_user(self.a.user)
+		self.assertIn(self.insight_a_draft, self.names("Assessment Insight"))
+
 	# --- staff and guests --------------------------------------------------------------------------------
 
 	def test_academics_user_reads_every_record(self):
