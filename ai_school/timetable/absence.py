@@ -66,23 +66,26 @@ def affected_schedules(doc, schedules: list[dict] | None = None) -> list[dict]:
 	]
 
 
-def _interval(row, ref: str | None = None) -> cover.Interval:
+def _interval(row) -> cover.Interval:
 	return cover.Interval(
-		getdate(row.schedule_date),
-		cover.minutes(row.from_time),
-		cover.minutes(row.to_time),
-		ref=ref or row.name,
+		getdate(row.schedule_date), cover.minutes(row.from_time), cover.minutes(row.to_time), ref=row.name
 	)
 
 
-def _calendar(schedules: list[dict], from_date, to_date, skip_absence: str = "") -> cover.Calendar:
-	"""Who, which group and which room is busy, from Course Schedules and recorded absences."""
+def schedule_calendar(schedules: list[dict]) -> cover.Calendar:
+	"""Who, which group and which room each Course Schedule keeps busy."""
 	calendar = cover.Calendar()
 	for row in schedules:
 		slot = _interval(row)
 		for kind, key in (("instructor", row.instructor), ("group", row.student_group), ("room", row.room)):
 			if key:
 				calendar.add((kind, key), slot)
+	return calendar
+
+
+def _calendar(schedules: list[dict], from_date, to_date, skip_absence: str = "") -> cover.Calendar:
+	"""Course Schedules plus the recorded absences (other than `skip_absence`) between the dates."""
+	calendar = schedule_calendar(schedules)
 	for absence in frappe.get_all(
 		"Instructor Absence",
 		filters={

@@ -10,7 +10,7 @@ from frappe.utils import add_days, getdate, nowdate
 from ai_school.api import absence as api
 from ai_school.core.timetable import cover
 from ai_school.tests.utils import make_instructor, make_user
-from ai_school.timetable.absence import StaleProposalError, covers_this_term
+from ai_school.timetable.absence import StaleProposalError, covers_this_term, schedule_calendar
 
 
 def monday_in_two_weeks() -> dt.date:
@@ -133,19 +133,12 @@ class School:
 
 	def clashes(self, day) -> list:
 		"""Overlapping Course Schedules on the day, per instructor, group and room."""
-		calendar = cover.Calendar()
-		for row in frappe.get_all(
+		schedules = frappe.get_all(
 			"Course Schedule",
 			filters={"schedule_date": day},
 			fields=["name", "instructor", "student_group", "room", "schedule_date", "from_time", "to_time"],
-		):
-			slot = cover.Interval(
-				getdate(row.schedule_date), cover.minutes(row.from_time), cover.minutes(row.to_time), row.name
-			)
-			for key in (("instructor", row.instructor), ("group", row.student_group), ("room", row.room)):
-				if key[1]:
-					calendar.add(key, slot)
-		return calendar.clashes()
+		)
+		return schedule_calendar(schedules).clashes()
 
 
 class TestInstructorAbsence(FrappeTestCase):
