@@ -1,5 +1,15 @@
 """Framework-free school timetabling: problem model, CP-SAT solver, validator.
 
-Only the plain-data model is imported here so that importing the package stays cheap; the solver
-(which needs ortools) lives in :mod:`ai_school.core.timetable.solver`.
+Modules (import the one you need; only ``solver`` and ``explain.explain_infeasible`` load ortools):
+
+* :mod:`~ai_school.core.timetable.model` — plain-data ``Problem``, entities, typed constraints,
+  ``Assignment``, ``Solution``, ``Report``; ``to_dict``/``from_dict`` JSON round-trip.
+* :mod:`~ai_school.core.timetable.validator` — ``validate(problem, assignments) -> Report``: every
+  hard violation and the weighted soft cost of any timetable; defines the semantics.
+* :mod:`~ai_school.core.timetable.solver` — ``solve(problem, *, time_limit, num_workers, seed,
+  hint, progress, minimize_moves, two_phase) -> Solution``.
+* :mod:`~ai_school.core.timetable.explain` — ``precheck(problem)`` (counting arguments) and
+  ``explain_infeasible(problem)`` (assumption-based core) in a timetabler's words.
+* :mod:`~ai_school.core.timetable.synthetic` — seeded ``synthetic_school(...)`` generator.
+* :mod:`~ai_school.core.timetable.rules` — derived facts shared by the three above.
 """
