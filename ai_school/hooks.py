@@ -58,7 +58,9 @@ user_data_fields = [
 # Document events
 # ---------------
 
-doc_events = {}
+doc_events = {
+	"Guardian": {"on_update": "ai_school.integrations.education.guardian.grant_portal_role"},
+}
 
 # Scheduled tasks
 # ---------------
