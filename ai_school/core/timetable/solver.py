@@ -241,6 +241,8 @@ class TimetableModel:
 		for constraint in self.problem.constraints:
 			if constraint.is_hard:
 				self.add_constraint(constraint)
+		if not self.explain:
+			self.add_compact_days()
 		self.warm_start(self.hint)
 		if self.soft:
 			self.add_soft()
@@ -611,6 +613,32 @@ class TimetableModel:
 					if all(p in usable for p in window):
 						busy = sum(self.busy(c.resource, resource_id, (day, p)) for p in window)
 						self.soft_or_hard(c, busy, c.max_hours, length, c.label())
+
+	def add_compact_days(self) -> None:
+		"""Redundant: with hard "no gaps" and hard "early beginnings" a day is a block of usable
+		periods starting at the first (or, if late starts are allowed, the second) one, so busy
+		is non-increasing from there on. Very common in FET files; propagates far better."""
+		no_gaps: set[tuple[str, str]] = set()
+		early: dict[tuple[str, str], int] = {}
+		for c in self.problem.constraints:
+			if not c.is_hard or not isinstance(c, MaxGaps | EarlyMaxBeginningsAtSecondHour):
+				continue
+			if c.resource not in TIME_RESOURCES:
+				continue
+			for resource_id in self.index.resource_ids(c):
+				key = (c.resource, resource_id)
+				if isinstance(c, MaxGaps) and c.max_gaps == 0:
+					no_gaps.add(key)
+				elif isinstance(c, EarlyMaxBeginningsAtSecondHour):
+					early[key] = min(early.get(key, c.max_beginnings), c.max_beginnings)
+		for key in no_gaps & set(early):
+			first = 0 if early[key] == 0 else 1
+			for day in range(self.problem.num_days):
+				usable = self.index.usable_periods(*key, day)
+				busy = [self.busy(*key, (day, p)) for p in usable]
+				for i in range(first, len(busy) - 1):
+					if not isinstance(busy[i + 1], int):
+						self.model.add(busy[i + 1] <= busy[i])
 
 	def add_early(self, c: EarlyMaxBeginningsAtSecondHour) -> None:
 		model = self.model
