@@ -26,6 +26,7 @@ from ai_school.core.timetable.fet_export import (
 	activities_timetable_xml,
 	assignments_csv,
 	tables_html,
+	tables_text,
 	timetable_fet,
 )
 from ai_school.core.timetable.model import Assignment, Problem, Report, Solution, assignment_from_dict
@@ -113,7 +114,7 @@ def report_lines(report: Report, limit: int = 20) -> list[str]:
 def write_outputs(
 	out_dir: Path, problem: Problem, solution: Solution, base_fet: bytes | None, stem: str
 ) -> list[Path]:
-	"""timetable.json, FET activities XML + .fet with the timetable, CSV and HTML tables."""
+	"""timetable.json, FET activities XML + .fet with the timetable, CSV, HTML and text tables."""
 	out_dir.mkdir(parents=True, exist_ok=True)
 	assignments = solution.assignments
 	files = {
@@ -123,6 +124,8 @@ def write_outputs(
 		"timetable.csv": assignments_csv(problem, assignments).encode(),
 		"classes.html": tables_html(problem, assignments, "students").encode(),
 		"teachers.html": tables_html(problem, assignments, "teacher").encode(),
+		"classes.txt": tables_text(problem, assignments, "students").encode(),
+		"teachers.txt": tables_text(problem, assignments, "teacher").encode(),
 	}
 	if problem.rooms:
 		files["rooms.html"] = tables_html(problem, assignments, "room").encode()

@@ -57,8 +57,11 @@ def test_solve_writes_timetable_files(solved):
 		"timetable.csv",
 		"classes.html",
 		"teachers.html",
+		"classes.txt",
+		"teachers.txt",
 		"rooms.html",
 	} <= names
+	assert "== students 7B" in (out / "classes.txt").read_text()
 	data = json.loads((out / "timetable.json").read_text())
 	assert data["status"] in ("OPTIMAL", "FEASIBLE")
 	assert set(data["assignments"]) == {"1", "2", "3", "4", "5", "6", "7", "9"}
