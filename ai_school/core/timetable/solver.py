@@ -21,6 +21,7 @@ between runs; the time limit also makes results depend on machine speed.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -995,6 +996,80 @@ def _new_solver(time_limit: float, num_workers: int, seed: int) -> cp_model.CpSo
 	return solver
 
 
+LOCAL_SEARCH_SHARE = 0.25
+"""Share of the time limit local search may use to find the first timetable."""
+
+
+def _local_search_solver(time_limit: float, seed: int) -> cp_model.CpSolver:
+	"""CP-SAT's feasibility-jump local search alone, on the model as built (no presolve).
+
+	On timetabling models it finds a first valid timetable one to two orders of magnitude faster
+	than the default search (synthetic 20-class school: ~0.2 s vs ~5 s), but it can never prove
+	infeasibility, hence the race with the systematic search in :func:`_find_first`."""
+	solver = _new_solver(time_limit, 1, seed)
+	solver.parameters.use_ls_only = True
+	solver.parameters.cp_model_presolve = False
+	return solver
+
+
+def _find_first(
+	built: TimetableModel,
+	time_limit: float,
+	num_workers: int,
+	seed: int,
+	started: float,
+	progress: Progress | None,
+) -> tuple[int, cp_model.CpSolver, float | None]:
+	"""First valid timetable of a model without objective: local search vs systematic search.
+
+	With several workers both run at once (local search as one extra thread, for at most
+	``LOCAL_SEARCH_SHARE`` of the time) and the first to finish stops the other. With one worker
+	they run one after the other, local search on a deterministic-time budget, so the result
+	stays reproducible.
+	"""
+	local = _local_search_solver(time_limit, seed)
+	local_callback = _ProgressCallback(started, "feasibility", progress, None)
+	if num_workers <= 1:
+		local.parameters.max_deterministic_time = max(0.5, LOCAL_SEARCH_SHARE * time_limit)
+		status = local.solve(built.model, local_callback)
+		if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+			return status, local, local_callback.first_at
+		remaining = time_limit - (time.perf_counter() - started)
+		systematic = _new_solver(remaining, 1, seed)
+		callback = _ProgressCallback(started, "feasibility", progress, None)
+		return systematic.solve(built.model, callback), systematic, callback.first_at
+
+	local.parameters.max_time_in_seconds = max(0.5, LOCAL_SEARCH_SHARE * time_limit)
+	systematic = _new_solver(time_limit, num_workers, seed)
+	callback = _ProgressCallback(started, "feasibility", progress, None)
+	entries = [(local, built.model.clone(), local_callback), (systematic, built.model, callback)]
+	statuses: dict[int, int] = {}
+	done = threading.Event()
+
+	def run(i: int) -> None:
+		solver, model, cb = entries[i]
+		statuses[i] = solver.solve(model, cb)
+		if statuses[i] != cp_model.UNKNOWN:
+			done.set()
+
+	threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(2)]
+	for thread in threads:
+		thread.start()
+	# Local search giving up (UNKNOWN at its own limit) does not stop the systematic search.
+	while not done.is_set() and threads[1].is_alive():
+		done.wait(0.02)
+	# stop_search() before the other solve has started is lost, so repeat until it returns.
+	for (solver, _, _), thread in zip(entries, threads, strict=True):
+		while thread.is_alive():
+			solver.stop_search()
+			thread.join(0.02)
+	winner = next((i for i in (0, 1) if statuses.get(i) in (cp_model.OPTIMAL, cp_model.FEASIBLE)), None)
+	if winner is None:
+		winner = 1  # INFEASIBLE proofs and MODEL_INVALID come from the systematic search
+	firsts = [cb.first_at for _, _, cb in entries if cb.first_at is not None]
+	return statuses.get(winner, cp_model.UNKNOWN), entries[winner][0], min(firsts, default=None)
+
+
 def _extract(built: TimetableModel, solver: cp_model.CpSolver) -> dict[str, Assignment]:
 	starts = {}
 	for lesson_id, choices in built.x.items():
@@ -1064,10 +1139,13 @@ def solve(
 		invalid = built.model.validate()
 		if invalid:
 			return finish("MODEL_INVALID", explanation=[invalid])
-		solver = _new_solver(remaining, num_workers, seed)
-		callback = _ProgressCallback(started, phase, progress, first_at)
-		new_status = solver.solve(built.model, callback)
-		first_at = callback.first_at
+		if phase == "feasibility":
+			new_status, solver, first_at = _find_first(built, remaining, num_workers, seed, started, progress)
+		else:
+			solver = _new_solver(remaining, num_workers, seed)
+			callback = _ProgressCallback(started, phase, progress, first_at)
+			new_status = solver.solve(built.model, callback)
+			first_at = callback.first_at
 		if new_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
 			assignments = _extract(built, solver)
 			status = new_status if soft else cp_model.FEASIBLE

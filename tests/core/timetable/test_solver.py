@@ -82,8 +82,8 @@ def test_known_optimum_no_gap_when_avoidable():
 
 def test_rooms_are_assigned_from_pools_and_preferences():
 	rooms = [
-		Room("lab1", kind="lab"),
-		Room("lab2", kind="lab"),
+		Room("lab1", capacity=25, kind="lab"),
+		Room("lab2", capacity=25, kind="lab"),
 		Room("big", capacity=40),
 		Room("small", capacity=10),
 	]
