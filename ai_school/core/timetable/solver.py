@@ -1100,8 +1100,11 @@ def solve(
 	``minimize_moves``: cost per lesson starting elsewhere than in ``hint`` (0 = do not care).
 	``two_phase``: first look for any valid timetable ignoring soft constraints (fast first
 	solution), then optimise from it with the remaining time.
-	``progress``: called from the solver thread with ``{"event": "solution", "phase", "objective",
-	"elapsed", "first_solution_at"}``; keep it cheap.
+	``progress``: called from solver threads (two at once while looking for the first timetable)
+	with ``{"event": "solution", "phase", "objective", "elapsed", "first_solution_at"}``; keep it
+	cheap and thread-safe.
+	``num_workers``: CP-SAT workers; with more than one, a local-search thread also races for the
+	first timetable. ``num_workers=1`` with a fixed ``seed`` is deterministic.
 	"""
 	from ai_school.core.timetable.explain import explain_infeasible, precheck
 
