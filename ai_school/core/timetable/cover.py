@@ -205,8 +205,10 @@ def qualification(lesson: CoverLesson, candidate: Candidate) -> tuple[int, str] 
 	if lesson.course in courses:
 		return SAME_COURSE, f"teaches {lesson.course}"
 	if lesson.program and lesson.program in programs:
-		others = sorted(course for course, program in candidate.teaches if program == lesson.program)
-		return SAME_PROGRAM, f"teaches {', '.join(others)} in {lesson.program}"
+		others = sorted(
+			course for course, program in candidate.teaches if program == lesson.program and course
+		)
+		return SAME_PROGRAM, f"teaches {', '.join(others) or 'a group'} in {lesson.program}"
 	return None
 
 

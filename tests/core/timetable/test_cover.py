@@ -251,3 +251,9 @@ def test_clashes_lists_overlapping_lessons_per_resource_only():
 		(("room", "R1"), "A", "B"),
 		(("room", "R1"), "B", "C"),
 	]
+
+
+def test_a_program_known_only_from_a_group_without_course_still_qualifies():
+	candidate = Candidate("HOMEROOM", teaches=frozenset({("", "Grade 9")}))
+	[proposal] = propose_covers([lesson()], [candidate], Calendar())
+	assert (proposal.score, proposal.reasons[0]) == (10, "teaches a group in Grade 9")
