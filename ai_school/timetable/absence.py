@@ -273,7 +273,8 @@ def _save(doc) -> None:
 
 @dataclass
 class Change:
-	row: object
+	"""One Course Schedule going from `expected` to `target` (instructor, date, start, end minutes)."""
+
 	schedule: str
 	expected: tuple[str, dt.date, int, int]
 	target: tuple[str, dt.date, int, int]
@@ -378,7 +379,7 @@ def apply(doc) -> dict:
 	if doc.status != "Proposed":
 		frappe.throw(_("Only a Proposed absence can be applied."), frappe.ValidationError)
 	rows = [row for row in doc.covers if row.action in CHANGES and row.cover_status == "Proposed"]
-	changes = [Change(row, row.course_schedule, _original(doc, row), _planned(doc, row)) for row in rows]
+	changes = [Change(row.course_schedule, _original(doc, row), _planned(doc, row)) for row in rows]
 	documents = _check(changes) if changes else []
 	_write(changes, documents)
 	for row in rows:
@@ -396,7 +397,7 @@ def cancel(doc) -> dict:
 		frappe.throw(_("This absence is already cancelled."), frappe.ValidationError)
 	rows = [row for row in doc.covers if row.cover_status == "Applied"]
 	if rows:
-		changes = [Change(row, row.course_schedule, _planned(doc, row), _original(doc, row)) for row in rows]
+		changes = [Change(row.course_schedule, _planned(doc, row), _original(doc, row)) for row in rows]
 		_write(changes, _check(changes, skip_absence=doc.name))
 		for row in rows:
 			row.cover_status = "Reverted"
