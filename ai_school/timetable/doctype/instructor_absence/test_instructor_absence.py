@@ -323,6 +323,26 @@ class TestInstructorAbsence(FrappeTestCase):
 		self.assertEqual(self.school.clashes(self.school.tuesday), [])
 		self.assertEqual(self.notifications("A", absence.name), 1)
 
+	def test_moves_skip_the_schools_holidays(self):
+		company = frappe.db.get_value("Employee", {"user_id": self.school.users["A"]}, "company")
+		holidays = frappe.get_doc(
+			{
+				"doctype": "Holiday List",
+				"holiday_list_name": f"Holidays {self.school.key}",
+				"from_date": add_days(self.school.monday, -7),
+				"to_date": add_days(self.school.monday, 30),
+				"holidays": [{"holiday_date": self.school.tuesday, "description": "Staff training"}],
+			}
+		).insert()
+		frappe.db.set_value("Company", company, "default_holiday_list", holidays.name)
+		for letter in "BCD":
+			self.school.absence(letter)
+		absence = self.school.absence("A")
+		# Tuesday, the only other day G1 has lessons, is a holiday: nowhere to move to
+		self.assertEqual(api.propose_cover(absence.name)["uncovered"], 2)
+		absence.reload()
+		self.assertEqual({row.action for row in absence.covers}, {"Leave Uncovered"})
+
 	def test_cancelling_an_applied_absence_puts_the_lessons_back(self):
 		absence = self.school.absence("A")
 		api.propose_cover(absence.name)
