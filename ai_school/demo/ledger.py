@@ -94,5 +94,14 @@ class Ledger:
 		frappe.db.delete("DefaultValue", {"parent": self.parent, "defkey": doctype, "defvalue": name})
 		self._owned.get(doctype, set()).discard(name)
 
+	def prune(self) -> None:
+		"""Forget documents that are gone (deleted by hand, or by a cascade such as Company.on_trash)."""
+		for doctype, names in list(self._owned.items()):
+			if doctype == "Education Settings" or not names:
+				continue
+			existing = set(frappe.get_all(doctype, filters={"name": ("in", list(names))}, pluck="name"))
+			for name in names - existing:
+				self.forget(doctype, name)
+
 	def is_empty(self) -> bool:
 		return not any(self._owned.values())

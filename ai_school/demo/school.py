@@ -222,6 +222,8 @@ PASS_MARK = 40.0
 EXAMS = (("Midterm", 0.45), ("Final", 0.86))
 # two papers a day; a grade's subjects are spread over the exam week in curriculum order
 EXAM_SLOTS = (("09:00:00", "10:30:00"), ("11:00:00", "12:30:00"))
+# after lessons, for when a published timetable already fills the exam slots
+LATE_EXAM_SLOTS = (("15:30:00", "17:00:00"), ("17:15:00", "18:45:00"))
 
 
 def subjects_for(grade: int) -> tuple[str, ...]:
