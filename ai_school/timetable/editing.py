@@ -10,6 +10,7 @@ import json
 
 import frappe
 from frappe import _
+from frappe.utils import to_timedelta
 
 from ai_school.core.timetable.model import Assignment, Problem, Solution
 from ai_school.core.timetable.rules import ProblemIndex
@@ -17,7 +18,8 @@ from ai_school.core.timetable.validator import validate
 from ai_school.timetable import planning
 from ai_school.timetable.solving import summarize
 
-VIEWS = ("Student Group", "Instructor", "Room")
+VIEWS = ("Student Group", "Students", "Instructor", "Room")
+"""Students = an atomic student set: students with exactly the same groups, e.g. a class's whole week."""
 
 
 class EditRefused(frappe.ValidationError):
@@ -34,8 +36,8 @@ def grid_data(doc, view: str = "Student Group", key: str | None = None) -> dict:
 	periods = [
 		{
 			"label": r.period_label,
-			"from_time": str(r.from_time or ""),
-			"to_time": str(r.to_time or ""),
+			"from_time": _clock(r.from_time),
+			"to_time": _clock(r.to_time),
 			"is_break": r.is_break,
 		}
 		for r in planning.period_rows(doc)
@@ -55,10 +57,17 @@ def grid_data(doc, view: str = "Student Group", key: str | None = None) -> dict:
 	lessons = problem.lesson_map()
 	teacher_names = {t.id: t.label for t in problem.teachers}
 	room_names = {r.id: r.label for r in problem.rooms}
+	labels = {
+		"Students": {s.id: s.label for s in problem.student_sets},
+		"Instructor": teacher_names,
+		"Room": room_names,
+	}.get(view, {})
 
 	def keys_of(lesson, placed) -> list[str]:
 		if view == "Student Group":
 			return lesson.tags[:1]
+		if view == "Students":
+			return lesson.student_sets
 		if view == "Instructor":
 			return lesson.teachers
 		return [placed.room] if placed.room else []
@@ -66,13 +75,7 @@ def grid_data(doc, view: str = "Student Group", key: str | None = None) -> dict:
 	options: dict[str, str] = {}
 	for lesson_id, placed in assignments.items():
 		for k in keys_of(lessons[lesson_id], placed):
-			options[k] = (
-				teacher_names.get(k, k)
-				if view == "Instructor"
-				else room_names.get(k, k)
-				if view == "Room"
-				else k
-			)
+			options[k] = labels.get(k, k)
 	keys = [{"value": k, "label": options[k]} for k in sorted(options, key=lambda k: options[k])]
 	key = key if key in options else (keys[0]["value"] if keys else None)
 
@@ -207,3 +210,9 @@ def load_lessons(doc) -> int:
 	count = planning.load_from_student_groups(doc)
 	doc.save()
 	return count
+
+
+def _clock(value) -> str:
+	"""08:00 for a Time value (a timedelta from the database, or a string)."""
+	minutes = int(to_timedelta(value).total_seconds() // 60) if value else 0
+	return f"{minutes // 60:02d}:{minutes % 60:02d}" if value else ""

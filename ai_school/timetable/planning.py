@@ -12,6 +12,7 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
+from frappe.utils import to_timedelta
 
 from ai_school import education_data
 from ai_school.core.timetable.model import (
@@ -72,9 +73,10 @@ def parse_capacity(value) -> int | None:
 def load_from_student_groups(doc) -> int:
 	"""Replace the lesson rows by one row per course-based Student Group of the term with its instructors.
 
-	Periods per week default to what fits everybody: the teaching slots of the week divided by the largest
-	number of groups a student attends or an instructor teaches, capped at 5. Rows keep their edited values
-	when the group is still there.
+	Periods per week default to what fits everybody in the group: the teaching slots of the week divided by
+	the largest number of groups one of its students attends or one of its instructors teaches, capped at 5.
+	Then no student or instructor has more lessons than slots. Rows keep their edited values when the group
+	is still there.
 	"""
 	term = education_data.get_term_dates(doc.academic_term)
 	if not term:
@@ -83,7 +85,7 @@ def load_from_student_groups(doc) -> int:
 	names = [g.name for g in groups]
 	instructors = education_data.get_group_instructors(names)
 	students = education_data.get_group_students(names)
-	default = default_periods_per_week(doc, students, instructors)
+	defaults = default_periods_per_week(doc, students, instructors)
 	previous = {(row.student_group, row.course): row for row in doc.lessons}
 
 	doc.set("lessons", [])
@@ -98,7 +100,7 @@ def load_from_student_groups(doc) -> int:
 				"program": group.program,
 				"instructor": teachers[0] if teachers else None,
 				"other_instructors": "\n".join(teachers[1:]),
-				"periods_per_week": kept.periods_per_week if kept else default,
+				"periods_per_week": kept.periods_per_week if kept else defaults[group.name],
 				"lesson_length": kept.lesson_length if kept else 1,
 				"room_kind": kept.room_kind if kept else None,
 				"min_days_apart": kept.min_days_apart if kept else 1,
@@ -108,16 +110,22 @@ def load_from_student_groups(doc) -> int:
 	return len(groups)
 
 
-def default_periods_per_week(doc, students: dict[str, list[str]], instructors: dict[str, list[str]]) -> int:
+def default_periods_per_week(
+	doc, students: dict[str, list[str]], instructors: dict[str, list[str]]
+) -> dict[str, int]:
+	"""Group -> periods per week. A person in k groups gets at most slots // k from each, so at most slots."""
+	members = {group: {("student", s) for s in students.get(group) or []} for group in students}
+	for group, teachers in instructors.items():
+		members.setdefault(group, set()).update(("instructor", t) for t in teachers)
 	load: dict[tuple[str, str], int] = defaultdict(int)
-	for members in students.values():
-		for student in set(members):
-			load["student", student] += 1
-	for teachers in instructors.values():
-		for teacher in set(teachers):
-			load["instructor", teacher] += 1
-	busiest = max(load.values(), default=1)
-	return max(1, min(MAX_DEFAULT_PERIODS, teaching_slot_count(doc) // busiest))
+	for people in members.values():
+		for person in people:
+			load[person] += 1
+	slots = teaching_slot_count(doc)
+	return {
+		group: max(1, min(MAX_DEFAULT_PERIODS, slots // max((load[p] for p in people), default=1)))
+		for group, people in members.items()
+	}
 
 
 # --- the core problem ------------------------------------------------------------------------------------
@@ -146,6 +154,8 @@ def build_problem(doc) -> Problem:
 		resource = ("teacher", row.instructor) if row.resource_type == "Instructor" else ("room", row.room)
 		chosen = [row.period - 1] if row.period and 0 < row.period <= len(periods) else range(len(periods))
 		unavailable[resource].update((day, p) for p in chosen)
+	for resource, slots in busy_in_other_plans(doc, days, periods).items():
+		unavailable[resource].update(slots)
 
 	teacher_ids = list(dict.fromkeys(t for row in rows for t in row_instructors(row)))
 	names = education_data.get_instructor_names(teacher_ids)
@@ -195,6 +205,42 @@ def build_problem(doc) -> Problem:
 	)
 	apply_locks(doc, problem)
 	return problem
+
+
+def busy_in_other_plans(doc, days: list[str], periods: list) -> dict[tuple[str, str], set]:
+	"""Rooms and instructors taken by other published plans whose terms overlap this one, as slots of this
+	plan's grid (by clock time, so the plans may use different period templates)."""
+	term = education_data.get_term_dates(doc.academic_term)
+	busy: dict[tuple[str, str], set] = defaultdict(set)
+	if not term:
+		return busy
+	others = frappe.get_all(
+		"Timetable Plan", filters={"status": "Published", "name": ("!=", doc.name or "")}, pluck="name"
+	)
+	for name in others:
+		other = frappe.get_doc("Timetable Plan", name)
+		other_term = education_data.get_term_dates(other.academic_term)
+		if (
+			not other_term
+			or other_term.term_end_date < term.term_start_date
+			or other_term.term_start_date > term.term_end_date
+		):
+			continue
+		teachers = {le.id: le.teachers for le in stored_problem(other).lessons} if other.problem_json else {}
+		for row in other.assignments:
+			if row.day not in days or not row.from_time or not row.to_time:
+				continue
+			start, end = to_timedelta(row.from_time), to_timedelta(row.to_time)
+			slots = {
+				(days.index(row.day), p)
+				for p, period in enumerate(periods)
+				if to_timedelta(period.from_time) < end and start < to_timedelta(period.to_time)
+			}
+			if row.room:
+				busy["room", row.room].update(slots)
+			for teacher in teachers.get(row.lesson_id) or [row.instructor]:
+				busy["teacher", teacher].update(slots)
+	return busy
 
 
 def constraints_of(doc, rows, num_days: int, num_periods: int) -> list:

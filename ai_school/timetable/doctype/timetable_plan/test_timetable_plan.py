@@ -188,12 +188,53 @@ class TestTimetablePlan(FrappeTestCase):
 		self.assertEqual(after, before)
 		self.assertEqual(frappe.db.get_value("Timetable Plan", plan.name, "published_count"), len(before))
 
+	def test_publish_job_publishes_and_reports_failures_without_raising(self):
+		plan = self.solved()
+		publishing.publish_job(plan.name, "Administrator")
+		self.assertEqual(education_data.count_plan_schedules(plan.name), self.expected_schedule_count())
+		before = set(education_data.get_plan_schedules(plan.name, self.school.term_dates[0]))
+		with patch.object(publishing, "insert_schedule", side_effect=frappe.ValidationError("boom")):
+			publishing.publish_job(plan.name, "Administrator")  # logged, not raised: the worker carries on
+		self.assertEqual(set(education_data.get_plan_schedules(plan.name, self.school.term_dates[0])), before)
+
 	def test_failure_on_first_publish_leaves_nothing(self):
 		plan = self.solved()
 		with patch.object(publishing, "insert_schedule", side_effect=frappe.ValidationError("boom")):
 			self.assertRaises(frappe.ValidationError, publishing.publish_plan, plan.name)
 		self.assertEqual(education_data.count_plan_schedules(plan.name), 0)
 		self.assertEqual(frappe.db.get_value("Timetable Plan", plan.name, "status"), "Solved")
+
+	def test_second_plan_avoids_what_published_plans_use(self):
+		plan = self.solved()
+		publishing.publish_plan(plan.name)
+		teacher = self.school.instructors[0]
+		pupils = [make_student(f"Late{i}", with_user=False).name for i in range(2)]
+		group = make_course_group(self.school, "history", pupils, [teacher])
+		other = make_plan(self.school)
+		other.append(
+			"lessons",
+			{
+				"student_group": group,
+				"course": self.school.courses["history"],
+				"instructor": teacher,
+				"periods_per_week": 5,
+				"room_kind": "Classroom",
+			},
+		)
+		other.save()
+		problem = planning.build_problem(other)
+		taken = {
+			(planning.WEEKDAYS.index(a.day), a.period - 1 + k)
+			for a in plan.assignments
+			if a.instructor == teacher
+			for k in range(a.length)
+		}
+		self.assertEqual(problem.teacher_map()[teacher].unavailable, frozenset(taken))
+		solve_plan(other.name, "Administrator")
+		other.reload()
+		self.assertEqual(other.status, "Solved", other.explanation)
+		publishing.publish_plan(other.name)  # refuses on any clash with the first plan's schedules
+		self.assertEqual(term_conflicts(*self.school.term_dates, instructor=teacher), [])
 
 	def test_move_onto_a_shared_student_clash_is_refused(self):
 		plan = self.solved()
@@ -251,6 +292,17 @@ class TestTimetablePlan(FrappeTestCase):
 		)
 		teacher_grid = api.get_grid(plan.name, "Instructor", None)
 		self.assertTrue(teacher_grid["keys"] and teacher_grid["key"])
+		self.assertEqual(teacher_grid["periods"][0]["from_time"], "08:00")
+		# the shared student's own week: maths and art together
+		problem = planning.stored_problem(plan)
+		shared = next(
+			s.id
+			for s in problem.student_sets
+			if s.size == 1 and "maths" in s.name.lower() and "art" in s.name.lower()
+		)
+		week = api.get_grid(plan.name, "Students", shared)
+		groups = {e["student_group"] for c in week["cells"].values() for e in c}
+		self.assertEqual(groups, {self.school.groups["maths"], self.school.groups["art"]})
 
 	def test_conflicts_report_sees_shared_students(self):
 		plan = self.solved()
@@ -395,24 +447,10 @@ def make_school() -> frappe._dict:
 	}
 	courses = {key: make_course() for key in ("maths", "art", "science", "music", "history")}
 
+	school = frappe._dict(year=year.name, term=term.name, courses=courses)
+
 	def group(key, members, teachers, academic_term=term.name, disabled=0):
-		return (
-			frappe.get_doc(
-				{
-					"doctype": "Student Group",
-					"student_group_name": unique(f"TT {key}"),
-					"group_based_on": "Course",
-					"course": courses[key],
-					"academic_year": year.name,
-					"academic_term": academic_term,
-					"disabled": disabled,
-					"students": [{"student": s, "active": 1} for s in members],
-					"instructors": [{"instructor": i} for i in teachers],
-				}
-			)
-			.insert()
-			.name
-		)
+		return make_course_group(school, key, members, teachers, academic_term, disabled)
 
 	groups = {
 		"maths": group("maths", students[0:3], instructors[0:1]),
@@ -422,9 +460,7 @@ def make_school() -> frappe._dict:
 	}
 	group("history", students[0:2], instructors[2:3], disabled=1)
 	group("history", students[0:2], instructors[2:3], academic_term=other_term.name)
-	return frappe._dict(
-		year=year.name,
-		term=term.name,
+	return school.update(
 		term_dates=(start, end),
 		holiday=holiday,
 		company=company,
@@ -433,6 +469,26 @@ def make_school() -> frappe._dict:
 		rooms=rooms,
 		courses=courses,
 		groups=groups,
+	)
+
+
+def make_course_group(school, key, members, teachers, academic_term=None, disabled=0) -> str:
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Student Group",
+				"student_group_name": unique(f"TT {key}"),
+				"group_based_on": "Course",
+				"course": school.courses[key],
+				"academic_year": school.year,
+				"academic_term": academic_term or school.term,
+				"disabled": disabled,
+				"students": [{"student": s, "active": 1} for s in members],
+				"instructors": [{"instructor": i} for i in teachers],
+			}
+		)
+		.insert()
+		.name
 	)
 
 

@@ -107,7 +107,7 @@ const ai_school_timetable = {
 							.map(
 								(e) => `<div class="tt-lesson ${e.locked ? "tt-locked" : ""}" data-lesson="${esc(e.lesson)}" title="${esc(e.lesson)}">
 								${e.locked ? "🔒 " : ""}<b>${esc(e.course)}</b>${e.continued ? " ↓" : ""}<br>
-								<small>${esc(data.view === "Student Group" ? e.instructors : e.student_group)} · ${esc(e.room)}</small></div>`
+								<small>${esc(["Instructor", "Room"].includes(data.view) ? e.student_group : e.instructors)} · ${esc(e.room)}</small></div>`
 							)
 							.join("");
 						return `<td data-day="${esc(d)}" data-period="${pi + 1}">${items}</td>`;
