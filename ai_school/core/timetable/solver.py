@@ -996,20 +996,46 @@ def _new_solver(time_limit: float, num_workers: int, seed: int) -> cp_model.CpSo
 	return solver
 
 
-LOCAL_SEARCH_SHARE = 0.25
-"""Share of the time limit local search may use to find the first timetable."""
+LOCAL_SEARCH_SHARE = 0.2
+"""Share of the time limit given to local search alone before the systematic search starts."""
 
 
 def _local_search_solver(time_limit: float, seed: int) -> cp_model.CpSolver:
 	"""CP-SAT's feasibility-jump local search alone, on the model as built (no presolve).
 
-	On timetabling models it finds a first valid timetable one to two orders of magnitude faster
-	than the default search (synthetic 20-class school: ~0.2 s vs ~5 s), but it can never prove
-	infeasibility, hence the race with the systematic search in :func:`_find_first`."""
+	On timetabling models it usually finds a first valid timetable one to two orders of magnitude
+	faster than the default search (synthetic 20-class school: ~0.2–2 s depending on the seed, vs
+	~5 s), but it can never prove infeasibility and sometimes stalls — hence the fallback."""
 	solver = _new_solver(time_limit, 1, seed)
 	solver.parameters.use_ls_only = True
 	solver.parameters.cp_model_presolve = False
 	return solver
+
+
+def _race(entries: list[tuple[cp_model.CpSolver, cp_model.CpModel, _ProgressCallback]]) -> int | None:
+	"""Solve each entry in its own thread; the first to find a solution (or prove there is none)
+	stops the others. Returns the index of that entry, or None if all gave up."""
+	statuses: dict[int, int] = {}
+	done = threading.Event()
+
+	def run(i: int) -> None:
+		solver, model, callback = entries[i]
+		statuses[i] = solver.solve(model, callback)
+		if statuses[i] in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
+			done.set()
+
+	threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(entries))]
+	for thread in threads:
+		thread.start()
+	while not done.is_set() and any(t.is_alive() for t in threads):
+		done.wait(0.02)
+	# stop_search() before a solve has started is lost, so repeat until each returns.
+	for (solver, _, _), thread in zip(entries, threads, strict=True):
+		while thread.is_alive():
+			solver.stop_search()
+			thread.join(0.02)
+	decided = (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE)
+	return next((i for i in range(len(entries)) if statuses.get(i) in decided), None)
 
 
 def _find_first(
@@ -1020,54 +1046,32 @@ def _find_first(
 	started: float,
 	progress: Progress | None,
 ) -> tuple[int, cp_model.CpSolver, float | None]:
-	"""First valid timetable of a model without objective: local search vs systematic search.
+	"""First valid timetable of a model without objective.
 
-	With several workers both run at once (local search as one extra thread, for at most
-	``LOCAL_SEARCH_SHARE`` of the time) and the first to finish stops the other. With one worker
-	they run one after the other, local search on a deterministic-time budget, so the result
-	stays reproducible.
+	Local search first, one thread per worker with different seeds, for ``LOCAL_SEARCH_SHARE`` of
+	the time; then the systematic search (which can also prove infeasibility). With one worker
+	the local search runs on a deterministic-time budget, so results stay reproducible.
 	"""
-	local = _local_search_solver(time_limit, seed)
-	local_callback = _ProgressCallback(started, "feasibility", progress, None)
+	budget = max(0.5, LOCAL_SEARCH_SHARE * time_limit)
+	callbacks = [_ProgressCallback(started, "feasibility", progress, None) for _ in range(num_workers)]
 	if num_workers <= 1:
-		local.parameters.max_deterministic_time = max(0.5, LOCAL_SEARCH_SHARE * time_limit)
-		status = local.solve(built.model, local_callback)
+		local = _local_search_solver(time_limit, seed)
+		local.parameters.max_deterministic_time = budget
+		status = local.solve(built.model, callbacks[0])
 		if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-			return status, local, local_callback.first_at
-		remaining = time_limit - (time.perf_counter() - started)
-		systematic = _new_solver(remaining, 1, seed)
-		callback = _ProgressCallback(started, "feasibility", progress, None)
-		return systematic.solve(built.model, callback), systematic, callback.first_at
-
-	local.parameters.max_time_in_seconds = max(0.5, LOCAL_SEARCH_SHARE * time_limit)
-	systematic = _new_solver(time_limit, num_workers, seed)
+			return status, local, callbacks[0].first_at
+	else:
+		entries = [
+			(_local_search_solver(budget, seed + i), built.model.clone(), callbacks[i])
+			for i in range(num_workers)
+		]
+		winner = _race(entries)
+		if winner is not None:
+			return cp_model.FEASIBLE, entries[winner][0], callbacks[winner].first_at
+	remaining = time_limit - (time.perf_counter() - started)
+	systematic = _new_solver(remaining, num_workers, seed)
 	callback = _ProgressCallback(started, "feasibility", progress, None)
-	entries = [(local, built.model.clone(), local_callback), (systematic, built.model, callback)]
-	statuses: dict[int, int] = {}
-	done = threading.Event()
-
-	def run(i: int) -> None:
-		solver, model, cb = entries[i]
-		statuses[i] = solver.solve(model, cb)
-		if statuses[i] != cp_model.UNKNOWN:
-			done.set()
-
-	threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(2)]
-	for thread in threads:
-		thread.start()
-	# Local search giving up (UNKNOWN at its own limit) does not stop the systematic search.
-	while not done.is_set() and threads[1].is_alive():
-		done.wait(0.02)
-	# stop_search() before the other solve has started is lost, so repeat until it returns.
-	for (solver, _, _), thread in zip(entries, threads, strict=True):
-		while thread.is_alive():
-			solver.stop_search()
-			thread.join(0.02)
-	winner = next((i for i in (0, 1) if statuses.get(i) in (cp_model.OPTIMAL, cp_model.FEASIBLE)), None)
-	if winner is None:
-		winner = 1  # INFEASIBLE proofs and MODEL_INVALID come from the systematic search
-	firsts = [cb.first_at for _, _, cb in entries if cb.first_at is not None]
-	return statuses.get(winner, cp_model.UNKNOWN), entries[winner][0], min(firsts, default=None)
+	return systematic.solve(built.model, callback), systematic, callback.first_at
 
 
 def _extract(built: TimetableModel, solver: cp_model.CpSolver) -> dict[str, Assignment]:
@@ -1100,11 +1104,11 @@ def solve(
 	``minimize_moves``: cost per lesson starting elsewhere than in ``hint`` (0 = do not care).
 	``two_phase``: first look for any valid timetable ignoring soft constraints (fast first
 	solution), then optimise from it with the remaining time.
-	``progress``: called from solver threads (two at once while looking for the first timetable)
+	``progress``: called from solver threads (several at once while looking for the first timetable)
 	with ``{"event": "solution", "phase", "objective", "elapsed", "first_solution_at"}``; keep it
 	cheap and thread-safe.
-	``num_workers``: CP-SAT workers; with more than one, a local-search thread also races for the
-	first timetable. ``num_workers=1`` with a fixed ``seed`` is deterministic.
+	``num_workers``: CP-SAT workers (and parallel local-search threads while looking for the first
+	timetable). ``num_workers=1`` with a fixed ``seed`` is deterministic.
 	"""
 	from ai_school.core.timetable.explain import explain_infeasible, precheck
 
