@@ -1052,6 +1052,7 @@ def _find_first(
 	the time; then the systematic search (which can also prove infeasibility). With one worker
 	the local search runs on a deterministic-time budget, so results stay reproducible.
 	"""
+	deadline = time.perf_counter() + time_limit
 	budget = max(0.5, LOCAL_SEARCH_SHARE * time_limit)
 	callbacks = [_ProgressCallback(started, "feasibility", progress, None) for _ in range(num_workers)]
 	if num_workers <= 1:
@@ -1068,8 +1069,7 @@ def _find_first(
 		winner = _race(entries)
 		if winner is not None:
 			return cp_model.FEASIBLE, entries[winner][0], callbacks[winner].first_at
-	remaining = time_limit - (time.perf_counter() - started)
-	systematic = _new_solver(remaining, num_workers, seed)
+	systematic = _new_solver(deadline - time.perf_counter(), num_workers, seed)
 	callback = _ProgressCallback(started, "feasibility", progress, None)
 	return systematic.solve(built.model, callback), systematic, callback.first_at
 
@@ -1161,6 +1161,8 @@ def solve(
 			status = new_status
 			break
 
+	if assignments is not None and not optimise:
+		status = cp_model.OPTIMAL  # without soft constraints every valid timetable is optimal
 	name = _STATUS.get(status, "UNKNOWN")
 	if name == "INFEASIBLE":
 		budget = max(2.0, time_limit - (time.perf_counter() - started))
