@@ -10,6 +10,8 @@ from statistics import mean
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from education.education.api import get_grade
+
 from ai_school.demo import create, school, teardown
 from ai_school.demo.builder import demo_counts
 from ai_school.demo.ledger import Ledger
@@ -100,8 +102,6 @@ class TestDemoSchool(FrappeTestCase):
 			],
 		)
 		self.assertTrue(results)
-		from education.education.api import get_grade
-
 		for result in results:
 			self.assertEqual(result.docstatus, 1)
 			self.assertTrue(result.academic_term)
