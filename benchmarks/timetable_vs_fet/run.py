@@ -125,9 +125,10 @@ def worker(args: argparse.Namespace) -> None:
 	)
 
 
-def run_child(cmd: list[str], timeout: float) -> tuple[str, float, float]:
-	"""stdout, wall seconds and peak RSS (MB) of one child process."""
+def run_child(cmd: list[str], timeout: float) -> tuple[str, float, float, bool]:
+	"""stdout, wall seconds, peak RSS (MB) of one child process, and whether it had to be killed."""
 	started = time.perf_counter()
+	killed = False
 	with tempfile.TemporaryFile() as out:
 		proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
 		deadline = started + timeout
@@ -137,13 +138,14 @@ def run_child(cmd: list[str], timeout: float) -> tuple[str, float, float]:
 				break
 			if time.perf_counter() > deadline:
 				proc.kill()
+				killed = True
 				_, _, usage = os.wait4(proc.pid, 0)
 				break
 			time.sleep(0.05)
 		proc.returncode = 0
 		out.seek(0)
 		text = out.read().decode("utf-8", "replace")
-	return text, time.perf_counter() - started, usage.ru_maxrss / 1024
+	return text, time.perf_counter() - started, usage.ru_maxrss / 1024, killed
 
 
 def run_ours(target: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -157,7 +159,7 @@ def run_ours(target: str, args: argparse.Namespace) -> dict[str, Any]:
 		"--workers",
 		str(args.workers),
 	]
-	text, _, peak_mb = run_child(cmd, args.limit * 3 + 120)
+	text, _, peak_mb, _ = run_child(cmd, args.limit * 3 + 120)
 	lines = [line for line in text.splitlines() if line.startswith("{")]
 	if not lines:
 		return {"status": "CRASH", "peak_mb": peak_mb}
@@ -183,13 +185,16 @@ def run_fet(path: Path, limit: int, work: Path) -> dict[str, Any]:
 		),
 		*(f"--randomseeds{k}={v}" for k, v in FET_SEEDS.items()),
 	]
-	_, wall, peak_mb = run_child(cmd, limit + 120)
+	# fet-cl checks its limit only between placement attempts; a run far past it is killed.
+	_, wall, peak_mb, killed = run_child(cmd, limit + 120)
 	result_file = out / "logs" / "result.txt"
 	result = result_file.read_text(encoding="utf-8-sig") if result_file.exists() else ""
 	if "Simulation successful" in result:
 		status = "solved"
 	elif "Time exceeded" in result:
 		status = "timeout"
+	elif killed:
+		status = "killed"
 	else:
 		status = "error"
 	timetables = sorted(out.glob("timetables/*/*_activities.xml"))
@@ -307,10 +312,12 @@ def summary(rows: list[Row], limit: float) -> list[str]:
 			f"soft cost (our units) where both solved: ours lower on {better}, equal on "
 			f"{len(compared) - better - worse}, higher on {worse} of {len(compared)}"
 		)
-	peak = max((r for r in rows if r.ours_mb), key=lambda r: r.activities, default=None)
-	if peak is not None:
+	largest = max((r for r in rows if r.ours_mb), key=lambda r: r.activities, default=None)
+	if largest is not None:
+		worst = max((r for r in rows if r.ours_mb), key=lambda r: r.ours_mb)
 		lines.append(
-			f"our peak memory on the largest file ({peak.activities} activities): {peak.ours_mb:.0f} MB"
+			f"our peak memory: {largest.ours_mb:.0f} MB on the largest file ({largest.activities} activities); "
+			f"highest {worst.ours_mb:.0f} MB ({worst.activities} activities, {worst.file})"
 		)
 	return lines
 
