@@ -1,10 +1,13 @@
+import json
 from collections import Counter
 
 import pytest
 
 from ai_school.core.timetable.explain import precheck
+from ai_school.core.timetable.model import Problem, Solution
 from ai_school.core.timetable.solver import solve
 from ai_school.core.timetable.synthetic import synthetic_school
+from ai_school.core.timetable.validator import validate
 
 
 def test_generator_is_seeded_and_shapes_the_school():
@@ -41,3 +44,12 @@ def test_small_synthetic_school_gets_a_valid_timetable():
 	assert solution.time_to_first_solution < 3
 	labs = {a.room for le, a in solution.assignments.items() if problem.lesson_map()[le].room_kind == "lab"}
 	assert labs and all(room.startswith("lab-") for room in labs)
+
+
+def test_problem_and_solution_survive_json_as_the_cli_and_frappe_store_them():
+	problem = synthetic_school(4, 8, 6, 20, seed=2)
+	assert Problem.from_dict(json.loads(json.dumps(problem.to_dict()))) == problem
+	solution = solve(problem, time_limit=3, num_workers=1)
+	restored = Solution.from_dict(json.loads(json.dumps(solution.to_dict())))
+	assert restored == solution and restored.report.is_valid
+	assert validate(problem, restored.assignments).soft_cost == solution.report.soft_cost
