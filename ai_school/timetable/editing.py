@@ -154,7 +154,7 @@ def _editable(doc, lessons: list[str]) -> tuple[Problem, dict[str, Assignment]]:
 	for lesson in lessons:
 		if lesson not in assignments:
 			frappe.throw(_("Lesson {0} is not in the timetable").format(lesson))
-		if problem.lesson_map()[lesson].locked:
+		if problem.lesson_map()[lesson].fixed_start is not None:
 			frappe.throw(_("Lesson {0} is locked; unlock it first").format(lesson))
 	return problem, assignments
 
@@ -162,7 +162,7 @@ def _editable(doc, lessons: list[str]) -> tuple[Problem, dict[str, Assignment]]:
 def sync_locks(doc, problem: Problem) -> None:
 	"""The stored problem fixes the lessons that were locked when solving; use today's locks instead."""
 	for lesson in problem.lessons:
-		lesson.fixed_start, lesson.fixed_room, lesson.locked = None, None, False
+		lesson.fixed_start = None
 	planning.apply_locks(doc, problem)
 
 

@@ -324,15 +324,19 @@ def constraints_of(doc, rows, num_days: int, num_periods: int) -> list:
 
 
 def apply_locks(doc, problem: Problem) -> None:
-	"""Fix locked lessons to the day, period and room they have on the form."""
+	"""Fix locked lessons to the day and period they have on the form.
+
+	Only the time is fixed (hard); rooms come back through the previous timetable as a hint and, with 'keep
+	placements', a cost per moved lesson. The core's `locked` flag and `fixed_room` are left unset: either
+	one takes the lesson out of the solver's interchangeable-room pools, and on real-size plans the model
+	then stalls (reported to the core's maintainer in the notes).
+	"""
 	lessons = problem.lesson_map()
 	for row in doc.assignments:
 		lesson = lessons.get(row.lesson_id)
 		if not row.locked or lesson is None or row.day not in problem.days or not row.period:
 			continue
 		lesson.fixed_start = (problem.days.index(row.day), row.period - 1)
-		lesson.fixed_room = row.room or None
-		lesson.locked = True
 
 
 # --- stored results --------------------------------------------------------------------------------------
@@ -383,7 +387,7 @@ def set_assignment_rows(doc, problem: Problem, assignments: dict[str, Assignment
 				"from_time": periods[placed.period].from_time if placed.period < len(periods) else None,
 				"to_time": periods[last].to_time,
 				"room": placed.room,
-				"locked": lesson.id in locked or lesson.locked,
+				"locked": lesson.id in locked,
 			},
 		)
 
