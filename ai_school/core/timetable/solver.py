@@ -10,9 +10,18 @@ Model
   each such room has a no-overlap constraint. Lessons without room needs take no room.
 * Resource-day constraints (gaps, hours, days, early beginnings) use per-slot "busy" Booleans and
   prefix/suffix "has lesson before/after" Booleans, linear in the number of periods.
+* Rooms that nothing tells apart (same candidate lessons, no availability or wishes) form pools:
+  a per-period count replaces room variables and rooms are assigned after solving.
+* Redundant constraints: full-week resources are busy in every usable period; hard "no gaps" +
+  hard "early beginnings" make days non-increasing blocks; room-pool counting cuts.
 * Soft constraints are helpers returning :class:`Penalty` terms whose costs match
   :mod:`ai_school.core.timetable.validator` exactly, so ``Solution.objective`` equals the
   validator's ``soft_cost`` (plus the move penalty when ``minimize_moves`` is used).
+
+Search (:func:`solve`): prechecks; then a lean hard-only model where CP-SAT's local search (no
+presolve, one thread per worker) looks for a first timetable for 20 % of the limit before the
+systematic search takes over (it alone can prove infeasibility); then the soft constraints are
+added to the same model and the optimisation starts from a complete hint of that timetable.
 
 Determinism: with ``num_workers=1`` and a fixed ``seed`` the search is deterministic (same
 problem, same timetable). With several workers CP-SAT races strategies and results may differ
