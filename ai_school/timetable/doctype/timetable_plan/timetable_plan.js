@@ -105,7 +105,7 @@ const ai_school_timetable = {
 					.map((d, di) => {
 						const items = (data.cells[`${di}-${pi}`] || [])
 							.map(
-								(e) => `<div class="tt-lesson ${e.locked ? "tt-locked" : ""}" data-lesson="${esc(e.lesson)}" title="${esc(e.lesson)}">
+								(e) => `<div class="tt-lesson ${e.locked ? "tt-locked" : ""}" data-lesson="${esc(e.lesson)}" data-room="${esc(e.room)}" title="${esc(e.lesson)}">
 								${e.locked ? "🔒 " : ""}<b>${esc(e.course)}</b>${e.continued ? " ↓" : ""}<br>
 								<small>${esc(["Instructor", "Room"].includes(data.view) ? e.student_group : e.instructors)} · ${esc(e.room)}</small></div>`
 							)
@@ -137,16 +137,22 @@ const ai_school_timetable = {
 			frm.grid_state.key = e.target.value;
 			this.render(frm);
 		});
-		$wrap.find(".tt-lesson").on("click", (e) => this.edit(frm, data, $(e.currentTarget).data("lesson")));
+		$wrap.find(".tt-lesson").on("click", (e) => {
+			const $lesson = $(e.currentTarget);
+			this.edit(frm, data, $lesson.data("lesson"), $lesson.data("room"));
+		});
 	},
 
-	edit(frm, data, lesson) {
+	edit(frm, data, lesson, room) {
 		const row = (frm.doc.assignments || []).find((a) => a.lesson_id === lesson) || {};
 		const others = (frm.doc.assignments || []).map((a) => a.lesson_id).filter((l) => l !== lesson);
 		const d = new frappe.ui.Dialog({
 			title: lesson,
 			fields: [
-				{ fieldtype: "HTML", options: `<p>${__("{0} {1}, period {2}, room {3}", [__(row.day), "", row.period, row.room || "-"])}</p>` },
+				{
+					fieldtype: "HTML",
+					options: `<p>${frappe.utils.escape_html(__("{0}, period {1}, {2}{3}", [__(row.day), row.period, room || __("no room"), row.locked ? " · " + __("locked") : ""]))}</p>`,
+				},
 				{ fieldname: "day", label: __("Move to day"), fieldtype: "Select", options: data.days, default: row.day },
 				{ fieldname: "period", label: __("Move to period"), fieldtype: "Int", default: row.period },
 				{ fieldname: "swap_with", label: __("Or swap with lesson"), fieldtype: "Autocomplete", options: others },
