@@ -496,8 +496,10 @@ def build_plan(config: DemoConfig) -> SchoolPlan:
 
 	instructors = _make_instructors(config)
 	sections = _make_sections(config, students, instructors, letters)
+	# every section must fit in a classroom, or no timetable can place its lessons
+	classroom_seats = max(len(section.students) for section in sections)
 	rooms = [
-		(f"{config.abbr}-{100 + i}", f"Classroom {100 + i}", "classroom", 34)
+		(f"{config.abbr}-{100 + i}", f"Classroom {100 + i}", "classroom", classroom_seats)
 		for i in range(1, len(config.grades) * n_sections + 1)
 	]
 	rooms += [
