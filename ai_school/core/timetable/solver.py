@@ -35,7 +35,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -253,6 +253,7 @@ class TimetableModel:
 				self.add_constraint(constraint)
 		if not self.explain:
 			self.add_compact_days()
+			self.add_symmetry_breaking()
 		self.warm_start(self.hint)
 		if self.soft:
 			self.add_soft()
@@ -649,6 +650,46 @@ class TimetableModel:
 				for i in range(first, len(busy) - 1):
 					if not isinstance(busy[i + 1], int):
 						self.model.add(busy[i + 1] <= busy[i])
+
+	def add_symmetry_breaking(self) -> None:
+		"""Redundant: lessons that nothing tells apart (same attributes, named by exactly the same
+		constraints, none of which orders them) are interchangeable, so their days are ordered.
+		Typical: the components of a split FET activity. Hinted lessons are left alone, as a swap
+		would count as moves."""
+		mentions: dict[str, set[int]] = defaultdict(set)
+		ordered: set[str] = set()
+		for i, c in enumerate(self.problem.constraints):
+			for lesson_id in getattr(c, "lessons", ()):
+				mentions[lesson_id].add(i)
+			if isinstance(c, Consecutive | Ordered):
+				ordered.update((c.first, c.second))
+		classes: dict[tuple, list[str]] = defaultdict(list)
+		for lesson in self.problem.lessons:
+			if lesson.id in ordered or lesson.id in self.hint or lesson.locked or lesson.id not in self.x:
+				continue
+			key = (
+				tuple(lesson.teachers),
+				tuple(lesson.student_sets),
+				lesson.duration,
+				tuple(lesson.rooms),
+				lesson.room_kind,
+				lesson.needs_room,
+				lesson.student_count,
+				lesson.fixed_start,
+				lesson.allowed_starts,
+				lesson.fixed_room,
+				frozenset(mentions[lesson.id]),
+			)
+			classes[key].append(lesson.id)
+		days = range(self.problem.num_days)
+		for lessons in classes.values():
+			for a, b in pairwise(lessons):
+				# day(a) <= day(b), as prefix sums of the start Booleans: no extra variables.
+				for day in days[:-1]:
+					self.model.add(
+						sum(self.on_day(b, d) for d in days[: day + 1])
+						<= sum(self.on_day(a, d) for d in days[: day + 1])
+					)
 
 	def add_early(self, c: EarlyMaxBeginningsAtSecondHour) -> None:
 		model = self.model

@@ -1,5 +1,6 @@
 import dataclasses
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
@@ -121,7 +122,9 @@ def test_lessons_with_only_soft_room_wishes_may_go_roomless():
 	assert sorted(str(a.room) for a in solution.assignments.values()) == ["None", "r1", "r2"]
 
 
-def test_infeasible_problem_reports_status_and_reasons():
+@pytest.mark.parametrize("workers", [1, 2])
+def test_infeasible_problem_reports_status_and_reasons(workers):
+	# With 2 workers the systematic search must win the race against local search, which never ends.
 	# Both teachers must teach both classes in a 2-period day, and Smith's lessons start together.
 	lessons = [
 		Lesson("a1", "Maths", ["t"], ["a"]),
@@ -130,7 +133,7 @@ def test_infeasible_problem_reports_status_and_reasons():
 		Lesson("b2", "Art", ["u"], ["b"]),
 	]
 	problem = one_day(lessons, [SameStartingTime(lessons=["a1", "b1"], name="Maths together")], periods=2)
-	solution = solve(problem, time_limit=5, num_workers=1)
+	solution = solve(problem, time_limit=5, num_workers=workers)
 	assert solution.status == "INFEASIBLE" and not solution.assignments
 	text = "\n".join(solution.explanation)
 	assert "Maths together" in text and "Teacher Smith: one lesson at a time" in text
@@ -140,6 +143,34 @@ def test_room_gap_constraints_are_reported_as_model_invalid():
 	problem = one_day([Lesson("a1", "Maths", ["t"], ["a"])], [MaxGaps(resource="room")])
 	solution = solve(problem, time_limit=2)
 	assert solution.status == "MODEL_INVALID" and "not supported for rooms" in solution.explanation[0]
+
+
+def split_activity_week() -> Problem:
+	"""Maths 3 × per week on different days (interchangeable lessons); Art is ordered after m3."""
+	lessons = [Lesson(f"m{i}", "Maths", ["t"], ["a"]) for i in (1, 2, 3)] + [
+		Lesson("art", "Art", ["t"], ["a"])
+	]
+	constraints = [MinDaysBetween(lessons=["m1", "m2", "m3"]), Ordered(first="m3", second="art")]
+	return Problem(
+		days=["Mon", "Tue", "Wed", "Thu", "Fri"],
+		periods_per_day=2,
+		teachers=[Teacher("t")],
+		student_sets=[StudentSet("a")],
+		lessons=lessons,
+		constraints=constraints,
+	)
+
+
+def test_interchangeable_lessons_are_ordered_by_day_unless_hinted():
+	problem = split_activity_week()
+	solution = solve(problem, time_limit=5, num_workers=1)
+	assert solution.report.is_valid
+	# m3 is told apart by the Ordered constraint, so only m1 and m2 are interchangeable.
+	assert solution.assignments["m1"].day < solution.assignments["m2"].day
+	# Reversed in the hint: the ordering would force moves, so hinted lessons are left unordered.
+	hint = {f"m{i}": Assignment(f"m{i}", 4 - i, 0) for i in (1, 2, 3)} | {"art": Assignment("art", 4, 0)}
+	again = solve(problem, time_limit=5, num_workers=2, hint=hint, minimize_moves=10)
+	assert again.report.is_valid and again.moved == 0
 
 
 def small_school(seed=0) -> Problem:
