@@ -19,6 +19,7 @@ from education.education.utils import get_overlap_for
 
 from ai_school.demo import school
 from ai_school.demo.ledger import Ledger
+from ai_school.utils import bulk_user_creation
 
 Progress = Callable[[str, int, int], None]
 
@@ -152,9 +153,7 @@ class DemoBuilder:
 				"roles": [{"role": role}],
 			}
 		)
-		# Frappe refuses more than `throttle_user_limit` (60) new users a minute, a guard against sign-up
-		# floods; this process is a deliberate bulk load, so lift it here only
-		with _conf("throttle_user_limit", 10**6):
+		with bulk_user_creation():
 			user.insert(ignore_permissions=True)
 		self.ledger.add("User", user.name)
 		self.tick()
@@ -955,19 +954,6 @@ def _option(field, value: str) -> str | None:
 		return value
 	options = {option.lower(): option for option in (field.options or "").split("\n") if option}
 	return options.get(value.lower())
-
-
-@contextlib.contextmanager
-def _conf(key: str, value):
-	previous = frappe.local.conf.get(key)
-	frappe.local.conf[key] = value
-	try:
-		yield
-	finally:
-		if previous is None:
-			frappe.local.conf.pop(key, None)
-		else:
-			frappe.local.conf[key] = previous
 
 
 @contextlib.contextmanager
