@@ -184,8 +184,9 @@ def _literal_list(node) -> list[str] | None:
 	return [value] if value is not None else None
 
 
-def _filter_fields(node) -> list[str] | None:
-	"""Fieldnames a filters argument names: dict keys, or the first item of [field, op, value] rows."""
+def _filter_fields(node, name_allowed: bool = False) -> list[str] | None:
+	"""Fieldnames a filters argument names: dict keys, or the first item of [field, op, value] rows.
+	`name_allowed`: the argument may instead hold a document name (get_value, exists), which names no field."""
 	if isinstance(node, ast.Dict):
 		keys = [appscan.string_literal(k) for k in node.keys]
 		return keys if all(k is not None for k in keys) else None
@@ -200,8 +201,10 @@ def _filter_fields(node) -> list[str] | None:
 			# [doctype, field, op, value] rows put the field second
 			found.append(appscan.string_literal(row.elts[1]) if len(row.elts) == 4 else first)
 		return found
-	if appscan.string_literal(node) is not None or isinstance(node, ast.Name | ast.Attribute | ast.Call):
-		return []  # a name or a variable holding a name: no field involved in the query text
+	if name_allowed and (
+		appscan.string_literal(node) is not None or isinstance(node, ast.Name | ast.Attribute | ast.Call)
+	):
+		return []
 	return None
 
 
@@ -255,22 +258,18 @@ def adapter_queries() -> tuple[list[tuple[int, str, str]], list[str]]:
 			continue
 		queries.append((node.lineno, doctype, "name"))
 		kwargs = {k.arg: k.value for k in node.keywords}
-		field_nodes = []
-		filter_nodes = [kwargs[k] for k in ("filters", "or_filters") if k in kwargs]
-		field_nodes += [kwargs[k] for k in ("fields", "pluck", "fieldname") if k in kwargs]
+		filter_nodes = [(kwargs[k], False) for k in ("filters", "or_filters") if k in kwargs]
+		field_nodes = [kwargs[k] for k in ("fields", "pluck", "fieldname") if k in kwargs]
 		order_nodes = [kwargs[k] for k in ("order_by", "group_by") if k in kwargs]
+		# positional arguments as frappe's signatures place them
 		if name in ("frappe.db.get_value", "frappe.db.get_values", "frappe.get_cached_value"):
-			filter_nodes += node.args[1:2]
+			filter_nodes += [(arg, True) for arg in node.args[1:2]]
 			field_nodes += node.args[2:3]
-		elif name in (
-			"frappe.get_all",
-			"frappe.get_list",
-			"frappe.db.get_all",
-			"frappe.db.exists",
-			"frappe.db.count",
-		):
-			filter_nodes += node.args[1:2]
-			field_nodes += node.args[2:3]
+		elif name in ("frappe.db.exists", "frappe.db.count"):
+			filter_nodes += [(arg, name == "frappe.db.exists") for arg in node.args[1:2]]
+		elif name in ("frappe.get_all", "frappe.get_list", "frappe.db.get_all", "frappe.db.get_list"):
+			field_nodes += node.args[1:2]  # DatabaseQuery.execute(fields, filters, ...)
+			filter_nodes += [(arg, False) for arg in node.args[2:3]]
 		for arg in field_nodes + order_nodes:
 			values = _literal_list(arg)
 			if values is None:
@@ -281,8 +280,8 @@ def adapter_queries() -> tuple[list[tuple[int, str, str]], list[str]]:
 					field = _plain_field(part)
 					if field:
 						queries.append((node.lineno, doctype, field))
-		for arg in filter_nodes:
-			values = _filter_fields(arg)
+		for arg, name_allowed in filter_nodes:
+			values = _filter_fields(arg, name_allowed)
 			if values is None:
 				problems.append(f"line {node.lineno}: {name}({doctype!r}) with non-literal filter fields")
 				continue
@@ -316,6 +315,8 @@ def test_adapter_checker_catches_a_wrong_field(tmp_path, monkeypatch):
 				return frappe.get_all("Student Guardian", filters={"guardian": guardian}, fields=["parent", "no_such_field"])
 			def raw():
 				return frappe.db.sql("select 1")
+			def unchecked(conditions):
+				return frappe.get_all("Student", filters=conditions)
 			"""
 		)
 	)
@@ -324,6 +325,7 @@ def test_adapter_checker_catches_a_wrong_field(tmp_path, monkeypatch):
 	assert (4, "Student Guardian", "no_such_field") in queries
 	assert (4, "Student Guardian", "guardian") in queries
 	assert any("raw SQL" in p for p in problems)
+	assert any("non-literal filter fields" in p for p in problems)
 
 
 def test_education_data_is_read_only_through_the_adapter():
