@@ -10,8 +10,8 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import to_timedelta
 
+from ai_school.core.timetable import cover
 from ai_school.core.timetable.model import Assignment, Problem, Solution
 from ai_school.core.timetable.rules import ProblemIndex
 from ai_school.core.timetable.validator import validate
@@ -214,5 +214,4 @@ def load_lessons(doc) -> int:
 
 def _clock(value) -> str:
 	"""08:00 for a Time value (a timedelta from the database, or a string)."""
-	minutes = int(to_timedelta(value).total_seconds() // 60) if value else 0
-	return f"{minutes // 60:02d}:{minutes % 60:02d}" if value else ""
+	return cover.clock(cover.minutes(value)) if value else ""
