@@ -41,6 +41,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from ai_school.core.timetable.ejection import ejection_search
+from ai_school.core.timetable.ejection import supports as supports_ejection
 from ai_school.core.timetable.model import (
 	Assignment,
 	Consecutive,
@@ -1109,91 +1111,239 @@ def _systematic_solver(time_limit: float, num_workers: int, seed: int) -> cp_mod
 _DECIDED = (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE)
 
 
-def _race(
-	entries: list[tuple[cp_model.CpSolver, cp_model.CpModel, _ProgressCallback]],
-) -> tuple[int, int] | None:
-	"""Solve each entry in its own thread; the first to find a solution (or prove there is none)
-	stops the others. Returns the index and status of that entry, or None if all gave up."""
-	statuses: dict[int, int] = {}
-	done = threading.Event()
+class _Racer:
+	"""One way of looking for a first timetable, run in its own thread by :func:`_race`."""
 
-	def run(i: int) -> None:
-		solver, model, callback = entries[i]
-		statuses[i] = solver.solve(model, callback)
-		if statuses[i] in _DECIDED:
-			done.set()
+	status: int | None = None
+	first_at: float | None = None
 
-	threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(entries))]
-	for thread in threads:
-		thread.start()
-	while not done.is_set() and any(t.is_alive() for t in threads):
+	def search(self) -> int:
+		raise NotImplementedError
+
+	def stop(self) -> None:
+		raise NotImplementedError
+
+	def assignments(self) -> dict[str, Assignment]:
+		raise NotImplementedError
+
+	def start(self, done: threading.Event) -> None:
+		def run() -> None:
+			self.status = self.search()
+			if self.status in _DECIDED:
+				done.set()
+
+		self.thread = threading.Thread(target=run, daemon=True)
+		self.thread.start()
+
+	def join(self) -> None:
+		# stop_search() before a solve has started is lost, so repeat until the thread returns.
+		while self.thread.is_alive():
+			self.stop()
+			self.thread.join(0.02)
+
+
+class _CpRacer(_Racer):
+	def __init__(self, built: TimetableModel, solver: cp_model.CpSolver, model: cp_model.CpModel, callback):
+		self.built, self.solver, self.model, self.callback = built, solver, model, callback
+
+	def search(self) -> int:
+		status = self.solver.solve(self.model, self.callback)
+		self.first_at = self.callback.first_at
+		return status
+
+	def stop(self) -> None:
+		self.solver.stop_search()
+
+	def assignments(self) -> dict[str, Assignment]:
+		return _extract(self.built, self.solver)
+
+
+class _EjectionRacer(_Racer):
+	"""The ejection search (:mod:`~ai_school.core.timetable.ejection`): pure Python, so it holds
+	the GIL while CP-SAT racers run in C++ without it. Its timetable is checked by the validator
+	(the search models only some rules; anything else would be a bug, never a timetable)."""
+
+	def __init__(
+		self,
+		problem: Problem,
+		index: ProblemIndex,
+		hint,
+		seed: int,
+		time_limit: float,
+		started: float,
+		progress,
+	):
+		self.problem, self.index, self.hint, self.seed = problem, index, hint, seed
+		self.time_limit, self.started, self.progress = time_limit, started, progress
+		self.stopped = threading.Event()
+		self.found: dict[str, Assignment] | None = None
+
+	def search(self) -> int:
+		found = ejection_search(
+			self.problem,
+			index=self.index,
+			hint=self.hint,
+			seed=self.seed,
+			time_limit=self.time_limit,
+			should_stop=self.stopped.is_set,
+		)
+		if found is None or validate(self.problem, found).hard_violations:
+			return cp_model.UNKNOWN
+		self.found = found
+		self.first_at = time.perf_counter() - self.started
+		if self.progress is not None:
+			self.progress(
+				{
+					"event": "solution",
+					"phase": "feasibility",
+					"objective": None,
+					"elapsed": self.first_at,
+					"first_solution_at": self.first_at,
+				}
+			)
+		return cp_model.FEASIBLE
+
+	def stop(self) -> None:
+		self.stopped.set()
+
+	def assignments(self) -> dict[str, Assignment]:
+		return dict(self.found or {})
+
+
+class _Relay(_Racer):
+	"""Racers run one after the other in one thread: the next starts if the previous gave up."""
+
+	def __init__(self, *legs: Callable[[], _Racer]):
+		self.legs = legs
+		self.current: _Racer | None = None
+		self.stopped = threading.Event()
+
+	def search(self) -> int:
+		status = cp_model.UNKNOWN
+		for leg in self.legs:
+			if self.stopped.is_set():
+				break
+			self.current = leg()
+			status = self.current.search()
+			self.first_at = self.current.first_at
+			if status in _DECIDED:
+				break
+		return status
+
+	def stop(self) -> None:
+		self.stopped.set()
+		if self.current is not None:
+			self.current.stop()
+
+	def assignments(self) -> dict[str, Assignment]:
+		return self.current.assignments() if self.current is not None else {}
+
+
+def _race(racers: list[_Racer], done: threading.Event | None = None) -> _Racer | None:
+	"""Run the racers not started yet, each in its own thread; the first to find a timetable (or
+	prove there is none) stops the others. Returns that racer, or None if all gave up."""
+	done = done or threading.Event()
+	for racer in racers:
+		if getattr(racer, "thread", None) is None:
+			racer.start(done)
+	while not done.is_set() and any(r.thread.is_alive() for r in racers):
 		done.wait(0.02)
-	# stop_search() before a solve has started is lost, so repeat until each returns.
-	for (solver, _, _), thread in zip(entries, threads, strict=True):
-		while thread.is_alive():
-			solver.stop_search()
-			thread.join(0.02)
-	return next(((i, statuses[i]) for i in range(len(entries)) if statuses.get(i) in _DECIDED), None)
+	for racer in racers:
+		racer.join()
+	return next((r for r in racers if r.status in _DECIDED), None)
+
+
+EJECTION_HEAD_START = 1.0
+"""Seconds (at most 10 % of the limit) the ejection search runs alone before the CP-SAT model is
+built: most files it supports are solved by then, and building the model costs up to a second."""
+
+EJECTION_SHARE = 0.25
+"""Share of the time limit for the ejection search; then CP-SAT local search takes its thread
+(ConColY13T1a: local search finds a timetable in ~15 s, the ejection search not in 60 s)."""
 
 
 def _find_first(
-	built: TimetableModel,
+	built_model: Callable[[], TimetableModel],
+	problem: Problem,
+	index: ProblemIndex,
+	hint: Mapping[str, Assignment],
 	time_limit: float,
 	num_workers: int,
 	seed: int,
 	started: float,
 	progress: Progress | None,
-) -> tuple[int, cp_model.CpSolver, float | None]:
-	"""First valid timetable of a model without objective.
+) -> tuple[int, dict[str, Assignment] | None, float | None]:
+	"""First valid timetable: ``(status, assignments or None, seconds to find it)``.
 
-	Several workers: a short burst of local search on every worker (``LOCAL_SEARCH_BURST``), then
-	local search (half of the workers, new seeds) races the systematic search (the other half)
-	for the rest of the time; whichever finds a timetable or proves there is none first wins. The
-	two are complementary on FET files (local search: StAndrews, ET2012; systematic:
-	VietNamHungYen, anonymous-1-2007, dgspro200809). One worker: local search on a
-	deterministic-time budget (``LOCAL_SEARCH_SHARE``), then the systematic search, so results
-	stay reproducible.
+	Problems whose hard rules the ejection search handles (most are clashes): it runs alone for
+	a head start, then races the systematic CP-SAT search (which alone can prove infeasibility).
+	Other problems, several workers: a short burst of CP-SAT local search on every worker
+	(``LOCAL_SEARCH_BURST``), then local search (half of the workers, new seeds) races the
+	systematic search (the other half). The two are complementary on FET files (local search:
+	StAndrews, ET2012; systematic: VietNamHungYen, anonymous-1-2007, dgspro200809). One worker:
+	each method in turn on a share of the time (``LOCAL_SEARCH_SHARE``), so results stay
+	reproducible. ``built_model()`` builds the CP-SAT model only when it is needed.
 	"""
 	deadline = time.perf_counter() + time_limit
-	if num_workers <= 1:
-		callback = _ProgressCallback(started, "feasibility", progress, None)
-		local = _local_search_solver(time_limit, seed)
-		local.parameters.max_deterministic_time = max(0.5, LOCAL_SEARCH_SHARE * time_limit)
-		status = local.solve(built.local_search_model(), callback)
-		if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-			return status, local, callback.first_at
-		systematic = _systematic_solver(deadline - time.perf_counter(), 1, seed)
-		return systematic.solve(built.model, callback), systematic, callback.first_at
 
-	def local_entries(count: int, limit: float, first_seed: int) -> list:
+	def outcome(racer: _Racer | None) -> tuple[int, dict[str, Assignment] | None, float | None]:
+		if racer is None:
+			return cp_model.UNKNOWN, None, None
+		found = racer.assignments() if racer.status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+		return racer.status, found, racer.first_at
+
+	def cp(solver: cp_model.CpSolver, model: cp_model.CpModel | None = None) -> _CpRacer:
+		built = built_model()
+		callback = _ProgressCallback(started, "feasibility", progress, None)
+		return _CpRacer(built, solver, model or built.model, callback)
+
+	def ejection(limit: float) -> _EjectionRacer:
+		return _EjectionRacer(problem, index, hint, seed, limit, started, progress)
+
+	if num_workers <= 1:
+		if supports_ejection(problem):
+			winner = _race([ejection(LOCAL_SEARCH_SHARE * time_limit)])
+			if winner is not None:
+				return outcome(winner)
+		model = built_model().local_search_model()
+		local = cp(_local_search_solver(deadline - time.perf_counter(), seed), model)
+		local.solver.parameters.max_deterministic_time = max(0.5, LOCAL_SEARCH_SHARE * time_limit)
+		winner = _race([local])
+		if winner is not None:
+			return outcome(winner)
+		return outcome(_race([cp(_systematic_solver(deadline - time.perf_counter(), 1, seed))]))
+
+	if supports_ejection(problem):
+		done = threading.Event()
+		head = _Relay(
+			lambda: ejection(EJECTION_SHARE * time_limit),
+			lambda: cp(
+				_local_search_solver(deadline - time.perf_counter(), seed + 1),
+				built_model().local_search_model(),
+			),
+		)
+		head.start(done)
+		done.wait(min(EJECTION_HEAD_START, 0.1 * time_limit))
+		if done.is_set():
+			return outcome(_race([head], done))
+		built_model()
+		systematic = cp(_systematic_solver(deadline - time.perf_counter(), num_workers - 1, seed))
+		return outcome(_race([head, systematic], done))
+
+	def local_entries(count: int, limit: float, first_seed: int) -> list[_Racer]:
 		return [
-			(
-				_local_search_solver(limit, first_seed + i),
-				built.local_search_model(),
-				_ProgressCallback(started, "feasibility", progress, None),
-			)
+			cp(_local_search_solver(limit, first_seed + i), built_model().local_search_model())
 			for i in range(count)
 		]
 
-	burst = local_entries(num_workers, min(LOCAL_SEARCH_BURST, 0.1 * time_limit), seed)
-	winner = _race(burst)
+	winner = _race(local_entries(num_workers, min(LOCAL_SEARCH_BURST, 0.1 * time_limit), seed))
 	if winner is not None:
-		return winner[1], burst[winner[0]][0], burst[winner[0]][2].first_at
+		return outcome(winner)
 	local_workers = num_workers // 2
 	remaining = deadline - time.perf_counter()
 	entries = local_entries(local_workers, remaining, seed + num_workers)
-	entries.append(
-		(
-			_systematic_solver(remaining, num_workers - local_workers, seed),
-			built.model,
-			_ProgressCallback(started, "feasibility", progress, None),
-		)
-	)
-	winner = _race(entries)
-	if winner is None:
-		return cp_model.UNKNOWN, entries[-1][0], None
-	solver, _, callback = entries[winner[0]]
-	return winner[1], solver, callback.first_at
+	entries.append(cp(_systematic_solver(remaining, num_workers - local_workers, seed)))
+	return outcome(_race(entries))
 
 
 def _extract(built: TimetableModel, solver: cp_model.CpSolver) -> dict[str, Assignment]:
@@ -1257,28 +1407,48 @@ def solve(
 	else:
 		phases = [("optimise" if optimise else "feasibility", True)]
 	status, assignments, best_bound, first_at = cp_model.UNKNOWN, None, None, None
-	built = TimetableModel(
-		problem, hint=hint_map, minimize_moves=minimize_moves, index=index, soft=len(phases) == 1
-	)
+	built: TimetableModel | None = None
+	building = threading.Lock()  # racer threads may ask for the model while it is being built
+
+	def built_model() -> TimetableModel:
+		nonlocal built
+		with building:
+			if built is not None:
+				return built
+			built = TimetableModel(
+				problem, hint=hint_map, minimize_moves=minimize_moves, index=index, soft=len(phases) == 1
+			)
+			invalid = built.model.validate()
+			if invalid:
+				built.notes.append(f"Invalid CP-SAT model: {invalid}")
+			return built
+
 	for phase, soft in phases:
-		if soft and not built.soft:
-			built.add_soft()
-			built.complete_hint(assignments, time_limit - (time.perf_counter() - started))
 		remaining = time_limit - (time.perf_counter() - started)
 		if assignments is not None and remaining <= 0.05:
 			break
-		invalid = built.model.validate()
-		if invalid:
-			return finish("MODEL_INVALID", explanation=[invalid])
 		if phase == "feasibility":
-			new_status, solver, first_at = _find_first(built, remaining, num_workers, seed, started, progress)
+			new_status, found, first_at = _find_first(
+				built_model, problem, index, hint_map, remaining, num_workers, seed, started, progress
+			)
 		else:
-			solver = _new_solver(remaining, num_workers, seed)
+			model = built_model()
+			if not model.soft:
+				model.add_soft()
+			if assignments is not None:
+				model.complete_hint(
+					model.canonical(assignments), time_limit - (time.perf_counter() - started)
+				)
+			invalid = model.model.validate()
+			if invalid:
+				return finish("MODEL_INVALID", explanation=[invalid])
+			solver = _new_solver(time_limit - (time.perf_counter() - started), num_workers, seed)
 			callback = _ProgressCallback(started, phase, progress, first_at)
-			new_status = solver.solve(built.model, callback)
+			new_status = solver.solve(model.model, callback)
 			first_at = callback.first_at
-		if new_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-			assignments = _extract(built, solver)
+			found = _extract(model, solver) if new_status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+		if found is not None:
+			assignments = found
 			status = new_status if soft else cp_model.FEASIBLE
 			best_bound = round(solver.best_objective_bound) if phase == "optimise" else None
 		elif assignments is None:
@@ -1295,7 +1465,7 @@ def solve(
 		message = (
 			f"No timetable found within {time_limit:g} s" if name == "UNKNOWN" else "The model is invalid"
 		)
-		return finish(name, explanation=[message, *built.notes])
+		return finish(name, explanation=[message, *(built.notes if built else [])])
 
 	report = validate(problem, assignments)
 	moved = None
@@ -1315,6 +1485,6 @@ def solve(
 		best_bound=best_bound,
 		time_to_first_solution=first_at,
 		report=report,
-		explanation=built.notes,
+		explanation=built.notes if built else [],
 		moved=moved,
 	)
