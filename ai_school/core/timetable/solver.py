@@ -19,10 +19,12 @@ Model
   validator's ``soft_cost`` (plus the move penalty when ``minimize_moves`` is used).
 * Symmetry breaking: interchangeable lessons (e.g. the parts of a split activity) are ordered by day.
 
-Search (:func:`solve`): prechecks; then a lean hard-only model where CP-SAT's local search (no
-presolve) races the systematic search (which alone can prove infeasibility) for a first timetable;
-then the soft constraints are added to the same model and the optimisation starts from a complete
-hint of that timetable.
+Search (:func:`solve`): prechecks; then a first timetable, from the ejection search
+(:mod:`~ai_school.core.timetable.ejection`, for problems whose hard rules it handles) and from a
+lean hard-only CP-SAT model where local search (no presolve) races the systematic search (which
+alone can prove infeasibility); then the soft constraints are added to the model and the
+optimisation starts from a complete hint of that timetable. The CP-SAT model is only built when a
+search needs it.
 
 Determinism: with ``num_workers=1`` and a fixed ``seed`` the search is deterministic (same
 problem, same timetable). With several workers CP-SAT races strategies and results may differ
