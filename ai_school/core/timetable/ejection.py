@@ -9,9 +9,9 @@ same few and works around the hard ones (the conflict weighting of iterative for
 
 It models only: legal starts (breaks, availability, fixed/allowed starts, hard time windows, as
 :class:`~ai_school.core.timetable.rules.ProblemIndex` computes them), teacher / student set /
-room clashes, room choice, and hard :class:`MinDaysBetween`, :class:`SameStartingTime` and
-:class:`NotOverlapping`. Problems with any other hard constraint are left to the solver
-(:func:`supports` says which). Soft constraints are ignored: this only finds a valid timetable,
+room clashes, room choice, and hard :class:`MinDaysBetween`, :class:`SameStartingTime`,
+:class:`Consecutive` and :class:`NotOverlapping`. Problems with any other hard constraint are left
+to the solver (:func:`supports` says which). Soft constraints are ignored: this only finds a valid timetable,
 which the solver then optimises from. The caller checks the result with the validator.
 """
 
@@ -22,9 +22,11 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from itertools import combinations
 
 from ai_school.core.timetable.model import (
 	Assignment,
+	Consecutive,
 	MinDaysBetween,
 	NotOverlapping,
 	Problem,
@@ -33,7 +35,7 @@ from ai_school.core.timetable.model import (
 )
 from ai_school.core.timetable.rules import ProblemIndex
 
-NATIVE_HARD = (MinDaysBetween, SameStartingTime, NotOverlapping, UnavailableTimes)
+NATIVE_HARD = (Consecutive, MinDaysBetween, NotOverlapping, SameStartingTime, UnavailableTimes)
 """Hard constraint types this search respects (unavailability through the legal starts)."""
 
 STALL_STEPS_PER_LESSON = 30
@@ -54,14 +56,19 @@ def supports(problem: Problem) -> bool:
 
 
 class _Units:
-	"""Lessons grouped into units that move together (hard *same starting time*), with the
+	"""Lessons grouped into units that move together (hard *same starting time* and
+	*consecutive*), with the
 	precomputed facts the search needs as small integers and lists (this is the hot loop)."""
 
 	def __init__(self, problem: Problem, index: ProblemIndex, hint: Mapping[str, Assignment]):
 		self.problem = problem
 		self.per_day = problem.periods_per_day
 		self.size = problem.num_days * problem.periods_per_day
-		self.members = self._group(problem)
+		grouped = self._group(problem)
+		self.feasible = grouped is not None
+		grouped = grouped or []
+		self.members = [[lesson_id for lesson_id, _ in unit] for unit in grouped]
+		self.offsets = [[offset for _, offset in unit] for unit in grouped]
 		self.unit_of = {le: u for u, members in enumerate(self.members) for le in members}
 		resource_ids: dict[tuple[str, str], int] = {}
 
@@ -78,12 +85,10 @@ class _Units:
 		"""Unit → member → resources it always holds (teachers, student sets, its only room)."""
 		self.room_options: list[list[list[int]]] = []
 		"""Unit → member → candidate rooms when there is a choice (else empty)."""
-		self.lesson_ids: list[list[str]] = []
 		self.starts: list[list[int]] = []
-		self.feasible = True
-		for members in self.members:
+		for members, offsets in zip(self.members, self.offsets, strict=True):
 			durations, resources, options, starts = [], [], [], None
-			for lesson_id in members:
+			for lesson_id, offset in zip(members, offsets, strict=True):
 				lesson = index.lessons[lesson_id]
 				rooms = index.candidate_rooms.get(lesson_id)
 				locked = hint.get(lesson_id) if lesson.locked and lesson.fixed_start is None else None
@@ -102,17 +107,18 @@ class _Units:
 				legal = index.legal_starts[lesson_id]
 				if locked is not None:
 					legal = [s for s in legal if s == locked.start]
-				mine = {d * self.per_day + p for d, p in legal}
+				# Unit starts putting this member at a legal start of the unit's day.
+				mine = {d * self.per_day + p - offset for d, p in legal if p >= offset}
 				starts = mine if starts is None else starts & mine
 				if len(set(held)) < len(held):
 					self.feasible = False  # e.g. a teacher twice in one lesson
-			flat = [r for held in resources for r in held]
-			if len(set(flat)) < len(flat):
-				self.feasible = False  # lessons that must start together share a teacher or class
+			for a, b in combinations(range(len(members)), 2):
+				overlap = offsets[a] < offsets[b] + durations[b] and offsets[b] < offsets[a] + durations[a]
+				if overlap and set(resources[a]) & set(resources[b]):
+					self.feasible = False  # simultaneous lessons share a teacher, class or room
 			self.durations.append(durations)
 			self.resources.append(resources)
 			self.room_options.append(options)
-			self.lesson_ids.append(members)
 			self.starts.append(sorted(starts or ()))
 			if not starts:
 				self.feasible = False
@@ -125,24 +131,48 @@ class _Units:
 		self.apart = self._min_days(problem)
 
 	@staticmethod
-	def _group(problem: Problem) -> list[list[str]]:
+	def _group(problem: Problem) -> list[list[tuple[str, int]]] | None:
+		"""Units as ``(lesson, offset)`` lists: a member starts ``offset`` periods after its unit
+		(0 for *same starting time*, the first's duration for *consecutive*). None when the
+		rules contradict each other (left to the solver to explain)."""
 		parent = {lesson.id: lesson.id for lesson in problem.lessons}
+		shift = dict.fromkeys(parent, 0)  # start(x) = start(parent[x]) + shift[x]
 
-		def find(x: str) -> str:
+		def find(x: str) -> tuple[str, int]:
+			offset = 0
 			while parent[x] != x:
-				parent[x] = parent[parent[x]]
+				offset += shift[x]
 				x = parent[x]
-			return x
+			return x, offset
 
+		def link(a: str, b: str, delta: int) -> bool:
+			"""start(b) = start(a) + delta."""
+			(root_a, off_a), (root_b, off_b) = find(a), find(b)
+			if root_a == root_b:
+				return off_b - off_a == delta
+			parent[root_b], shift[root_b] = root_a, off_a + delta - off_b
+			return True
+
+		durations = {lesson.id: lesson.duration for lesson in problem.lessons}
 		for c in problem.constraints:
-			if isinstance(c, SameStartingTime) and c.is_hard:
+			if not c.is_hard:
+				continue
+			if isinstance(c, SameStartingTime):
 				known = [le for le in c.lessons if le in parent]
-				for other in known[1:]:
-					parent[find(other)] = find(known[0])
-		groups: dict[str, list[str]] = defaultdict(list)
+				if not all(link(known[0], other, 0) for other in known[1:]):
+					return None
+			elif isinstance(c, Consecutive) and c.first in parent and c.second in parent:
+				if not link(c.first, c.second, durations[c.first]):
+					return None
+		groups: dict[str, list[tuple[str, int]]] = defaultdict(list)
 		for lesson in problem.lessons:
-			groups[find(lesson.id)].append(lesson.id)
-		return list(groups.values())
+			root, offset = find(lesson.id)
+			groups[root].append((lesson.id, offset))
+		units = []
+		for members in groups.values():
+			low = min(offset for _, offset in members)
+			units.append([(lesson_id, offset - low) for lesson_id, offset in members])
+		return units
 
 	def _min_days(self, problem: Problem) -> list[list[tuple[int, int, int, int, int]]]:
 		"""Unit → ``(other unit, min days, consecutive if same day, own member, other member)``
@@ -215,10 +245,17 @@ class _Search:
 		u, owner = self.u, self.u.owner
 		hit: set[int] = set()
 		rooms = []
-		# Members start together, so they overlap and may not share a room.
-		taken = {r for held in u.resources[unit] for r in held if r in u.room_ids}
+		# (room, period) pairs the unit's own members hold: members at the same time may not
+		# share a room.
+		taken = {
+			(r, c)
+			for m, held in enumerate(u.resources[unit])
+			for r in held
+			if r in u.room_ids
+			for c in self.cells(unit, m, start)
+		}
 		for m, held in enumerate(u.resources[unit]):
-			cells = range(start, start + u.durations[unit][m])
+			cells = self.cells(unit, m, start)
 			for r in held:
 				row = owner[r]
 				for c in cells:
@@ -231,7 +268,7 @@ class _Search:
 			if options:
 				best, best_hit = -1, None
 				for r in options:
-					if r in taken:
+					if any((r, c) in taken for c in cells):
 						continue
 					row = owner[r]
 					found: set[int] | None = set()
@@ -253,7 +290,7 @@ class _Search:
 					return None
 				hit |= best_hit
 				rooms.append(best)
-				taken.add(best)
+				taken.update((best, c) for c in cells)
 			else:
 				rooms.append(-1)
 		per_day = u.per_day
@@ -266,15 +303,21 @@ class _Search:
 			if abs(day - other_day) < min_days:
 				hit.add(other)
 			elif consecutive and day == other_day:
-				a, b = start % per_day, there % per_day
+				a = (start + u.offsets[unit][mine]) % per_day
+				b = (there + u.offsets[other][theirs]) % per_day
 				if b != a + u.durations[unit][mine] and a != b + u.durations[other][theirs]:
 					hit.add(other)
 		return hit, rooms
 
+	def cells(self, unit: int, member: int, start: int) -> range:
+		"""Periods (week indexes) a member holds when its unit starts at ``start``."""
+		begin = start + self.u.offsets[unit][member]
+		return range(begin, begin + self.u.durations[unit][member])
+
 	def place(self, unit: int, start: int, rooms: list[int]) -> None:
 		u = self.u
 		for m, held in enumerate(u.resources[unit]):
-			cells = range(start, start + u.durations[unit][m])
+			cells = self.cells(unit, m, start)
 			for r in (*held, rooms[m]) if rooms[m] >= 0 else held:
 				row = u.owner[r]
 				for c in cells:
@@ -286,7 +329,7 @@ class _Search:
 	def remove(self, unit: int) -> None:
 		u, start = self.u, self.at[unit]
 		for m, held in enumerate(u.resources[unit]):
-			cells = range(start, start + u.durations[unit][m])
+			cells = self.cells(unit, m, start)
 			room = self.rooms[unit][m]
 			for r in (*held, room) if room >= 0 else held:
 				row = u.owner[r]
@@ -359,7 +402,7 @@ def ejection_search(
 		first = hint.get(members[0])
 		if first is None:
 			continue
-		start = first.day * units.per_day + first.period
+		start = first.day * units.per_day + first.period - units.offsets[unit][0]
 		found = search.conflicts(unit, start) if start in units.starts[unit] else None
 		if found is not None and not found[0]:
 			search.place(unit, start, found[1])
@@ -379,8 +422,8 @@ def ejection_search(
 		search.step()
 	out = {}
 	for unit, members in enumerate(units.members):
-		day, period = divmod(search.at[unit], units.per_day)
 		for m, lesson_id in enumerate(members):
+			day, period = divmod(search.at[unit] + units.offsets[unit][m], units.per_day)
 			room = search.rooms[unit][m]
 			if room < 0:
 				held = [r for r in units.resources[unit][m] if r in units.room_ids]

@@ -10,6 +10,7 @@ from ai_school.core.timetable.ejection import NATIVE_HARD, ejection_search, supp
 from ai_school.core.timetable.fet import import_fet
 from ai_school.core.timetable.model import (
 	Assignment,
+	Consecutive,
 	Lesson,
 	MaxGaps,
 	MinDaysBetween,
@@ -29,8 +30,8 @@ FET_EXAMPLES = Path("/usr/share/doc/fet-data/examples")
 
 
 def week_school() -> Problem:
-	"""Two classes, two teachers, one lab, three days × three periods; a science double that must
-	start with the other class's science (shared lab is impossible: two labs are needed)."""
+	"""Two classes, four teachers, two labs, three days × three periods; a science double that
+	must start with the other class's science (so both labs are needed), PE right after maths."""
 	lessons = [
 		Lesson("m1", "Maths", ["t"], ["a"]),
 		Lesson("m2", "Maths", ["t"], ["a"]),
@@ -53,6 +54,8 @@ def week_school() -> Problem:
 			MinDaysBetween(lessons=["e1", "e2"], min_days=2),
 			SameStartingTime(lessons=["sa", "sb"]),
 			NotOverlapping(lessons=["e1", "pa"]),
+			# Same teacher and class, one after the other: allowed, they never overlap.
+			Consecutive(first="m1", second="pa"),
 		],
 	)
 
@@ -67,6 +70,7 @@ def test_finds_a_valid_timetable_respecting_every_native_rule():
 	assert found["sa"].start != (0, 0)  # lab2 is closed then, and both labs are needed
 	assert len({found[m].day for m in ("m1", "m2", "m3")}) == 3
 	assert abs(found["e1"].day - found["e2"].day) >= 2
+	assert found["pa"].start == (found["m1"].day, found["m1"].period + 1)
 
 
 def test_same_seed_same_timetable():
