@@ -57,13 +57,12 @@ def supports(problem: Problem) -> bool:
 
 class _Units:
 	"""Lessons grouped into units that move together (hard *same starting time* and
-	*consecutive*), with the
-	precomputed facts the search needs as small integers and lists (this is the hot loop)."""
+	*consecutive*), with the precomputed facts the search needs as small integers and lists
+	(this is the hot loop)."""
 
 	def __init__(self, problem: Problem, index: ProblemIndex, hint: Mapping[str, Assignment]):
-		self.problem = problem
 		self.per_day = problem.periods_per_day
-		self.size = problem.num_days * problem.periods_per_day
+		week = problem.num_days * problem.periods_per_day
 		grouped = self._group(problem)
 		self.feasible = grouped is not None
 		grouped = grouped or []
@@ -123,7 +122,8 @@ class _Units:
 			if not starts:
 				self.feasible = False
 		self.room_ids = {i: key[1] for key, i in resource_ids.items() if key[0] == "room"}
-		self.owner = [[_FREE] * self.size for _ in resource_ids]
+		self.owner = [[_FREE] * week for _ in resource_ids]
+		"""Resource → week period → the unit holding it, ``_FREE`` or ``_BLOCKED``."""
 		for (kind, resource_id), i in resource_ids.items():
 			if kind == "room":
 				for day, period in index.unavailable("room", resource_id):
