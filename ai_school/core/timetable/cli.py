@@ -158,7 +158,12 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 	started = time.perf_counter()
 	solution = solve(
-		problem, time_limit=args.time_limit, num_workers=args.workers, seed=args.seed, progress=progress
+		problem,
+		time_limit=args.time_limit,
+		num_workers=args.workers,
+		seed=args.seed,
+		progress=progress,
+		**({"memory_mb": args.memory_mb} if args.memory_mb else {}),
 	)
 	first = solution.time_to_first_solution
 	_print(
@@ -216,6 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
 	solve_p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
 	solve_p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
 	solve_p.add_argument("--seed", type=int, default=0)
+	solve_p.add_argument(
+		"--memory-mb",
+		type=float,
+		help="MB the solve may add to the process; big models run fewer searches at once "
+		"(default: solver.MEMORY_BUDGET_MB)",
+	)
 	solve_p.add_argument("--out", help="output directory (default ./<file stem>_timetable)")
 	solve_p.add_argument("-v", "--verbose", action="store_true", help="print each improving solution")
 	solve_p.set_defaults(run=cmd_solve)

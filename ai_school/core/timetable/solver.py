@@ -1217,9 +1217,10 @@ class _EjectionRacer(_Racer):
 
 
 class _Relay(_Racer):
-	"""Racers run one after the other in one thread: the next starts if the previous gave up."""
+	"""Racers run one after the other in one thread: the next starts if the previous gave up (a
+	leg may decline to start by returning None)."""
 
-	def __init__(self, *legs: Callable[[], _Racer]):
+	def __init__(self, *legs: Callable[[], _Racer | None]):
 		self.legs = legs
 		self.current: _Racer | None = None
 		self.stopped = threading.Event()
@@ -1229,8 +1230,11 @@ class _Relay(_Racer):
 		for leg in self.legs:
 			if self.stopped.is_set():
 				break
-			self.current = leg()
-			status = self.current.search()
+			racer = leg()
+			if racer is None:  # the leg declined to run (memory budget)
+				break
+			self.current = racer
+			status = racer.search()
 			self.first_at = self.current.first_at
 			if status in _DECIDED:
 				break
@@ -1259,6 +1263,30 @@ def _race(racers: list[_Racer], done: threading.Event | None = None) -> _Racer |
 	return next((r for r in racers if r.status in _DECIDED), None)
 
 
+MEMORY_BUDGET_MB = 450
+"""Default of ``solve(memory_mb=...)``: roughly what a solve may add to its process (the CP-SAT
+model and the searches running at once), so a 1,500-lesson school stays under ~500 MB on a
+shared server."""
+
+MEMORY_KB_PER_ITEM = {"model": 0.7, "feasibility": 1.5, "optimise": 2.0}
+"""Estimated memory (KB) per CP-SAT variable or constraint: of the model itself (with its
+local-search copy), and of each search running at once in either phase. Measured with ortools
+9.15 on eight FET files of 450–1,500 lessons (22k–133k items): model 0.5–0.8; local search
+0.9–1.2 and systematic search 1.3–2.5 per search; optimisation 1.0–3.7 per worker in its first
+20 s. An estimate from the model's size rather than a reading of the process keeps runs with a
+fixed seed reproducible."""
+
+
+def _concurrent_searches(built: TimetableModel, wanted: int, phase: str, memory_mb: float) -> int:
+	"""How many CP-SAT searches (or workers) of ``phase`` fit at once in ``memory_mb``; at least
+	one, since a search that does not fit still has to run (alone)."""
+	proto = built.model.proto
+	items = len(proto.variables) + len(proto.constraints)
+	model_mb = items * MEMORY_KB_PER_ITEM["model"] / 1024
+	search_mb = items * MEMORY_KB_PER_ITEM[phase] / 1024
+	return max(1, min(wanted, int((memory_mb - model_mb) // search_mb)))
+
+
 EJECTION_HEAD_START = 1.0
 """Seconds (at most 10 % of the limit) the ejection search runs alone before the CP-SAT model is
 built: most files it supports are solved by then, and building the model costs up to a second."""
@@ -1278,6 +1306,7 @@ def _find_first(
 	seed: int,
 	started: float,
 	progress: Progress | None,
+	memory_mb: float,
 ) -> tuple[int, dict[str, Assignment] | None, float | None]:
 	"""First valid timetable: ``(status, assignments or None, seconds to find it)``.
 
@@ -1288,7 +1317,9 @@ def _find_first(
 	systematic search (the other half). The two are complementary on FET files (local search:
 	StAndrews, ET2012; systematic: VietNamHungYen, anonymous-1-2007, dgspro200809). One worker:
 	each method in turn on a share of the time (``LOCAL_SEARCH_SHARE``), so results stay
-	reproducible. ``built_model()`` builds the CP-SAT model only when it is needed.
+	reproducible; so do models too big for two CP-SAT searches in ``memory_mb`` (the ejection
+	search, which needs little memory, still races the systematic one). ``built_model()`` builds
+	the CP-SAT model only when it is needed.
 	"""
 	deadline = time.perf_counter() + time_limit
 
@@ -1306,7 +1337,7 @@ def _find_first(
 	def ejection(limit: float) -> _EjectionRacer:
 		return _EjectionRacer(problem, index, hint, seed, limit, started, progress)
 
-	if num_workers <= 1:
+	def sequential() -> tuple[int, dict[str, Assignment] | None, float | None]:
 		if supports_ejection(problem):
 			winner = _race([ejection(LOCAL_SEARCH_SHARE * time_limit)])
 			if winner is not None:
@@ -1319,21 +1350,30 @@ def _find_first(
 			return outcome(winner)
 		return outcome(_race([cp(_systematic_solver(deadline - time.perf_counter(), 1, seed))]))
 
+	if num_workers <= 1:
+		return sequential()
+
+	def searches() -> int:
+		return _concurrent_searches(built_model(), num_workers, "feasibility", memory_mb)
+
 	if supports_ejection(problem):
 		done = threading.Event()
-		head = _Relay(
-			lambda: ejection(EJECTION_SHARE * time_limit),
-			lambda: cp(
+
+		def local_search_leg() -> _CpRacer | None:
+			if searches() < 2:  # the systematic search alone fills the memory budget
+				return None
+			return cp(
 				_local_search_solver(deadline - time.perf_counter(), seed + 1),
 				built_model().local_search_model,
-			),
-		)
+			)
+
+		head = _Relay(lambda: ejection(EJECTION_SHARE * time_limit), local_search_leg)
 		head.start(done)
 		done.wait(min(EJECTION_HEAD_START, 0.1 * time_limit))
 		if done.is_set():
 			return outcome(_race([head], done))
-		built_model()
-		systematic = cp(_systematic_solver(deadline - time.perf_counter(), num_workers - 1, seed))
+		workers = max(1, searches() - 1)
+		systematic = cp(_systematic_solver(deadline - time.perf_counter(), workers, seed))
 		return outcome(_race([head, systematic], done))
 
 	def local_entries(count: int, limit: float, first_seed: int) -> list[_Racer]:
@@ -1342,13 +1382,16 @@ def _find_first(
 			for i in range(count)
 		]
 
-	winner = _race(local_entries(num_workers, min(LOCAL_SEARCH_BURST, 0.1 * time_limit), seed))
+	fitting = searches()
+	if fitting < 2:
+		return sequential()
+	winner = _race(local_entries(fitting, min(LOCAL_SEARCH_BURST, 0.1 * time_limit), seed))
 	if winner is not None:
 		return outcome(winner)
-	local_workers = num_workers // 2
+	local_workers = fitting // 2
 	remaining = deadline - time.perf_counter()
 	entries = local_entries(local_workers, remaining, seed + num_workers)
-	entries.append(cp(_systematic_solver(remaining, num_workers - local_workers, seed)))
+	entries.append(cp(_systematic_solver(remaining, fitting - local_workers, seed)))
 	return outcome(_race(entries))
 
 
@@ -1376,6 +1419,7 @@ def solve(
 	progress: Progress | None = None,
 	minimize_moves: int = 0,
 	two_phase: bool = True,
+	memory_mb: float = MEMORY_BUDGET_MB,
 ) -> Solution:
 	"""Find a timetable for ``problem`` within ``time_limit`` seconds.
 
@@ -1389,6 +1433,8 @@ def solve(
 	cheap and thread-safe.
 	``num_workers``: CP-SAT workers (and parallel local-search threads while looking for the first
 	timetable). ``num_workers=1`` with a fixed ``seed`` is deterministic.
+	``memory_mb``: roughly the memory the solve may add to the process; on big models fewer CP-SAT
+	searches run at once (never fewer than one) rather than exceed it.
 	"""
 	from ai_school.core.timetable.explain import explain_infeasible, precheck
 
@@ -1435,7 +1481,16 @@ def solve(
 			break
 		if phase == "feasibility":
 			new_status, found, first_at = _find_first(
-				built_model, problem, index, hint_map, remaining, num_workers, seed, started, progress
+				built_model,
+				problem,
+				index,
+				hint_map,
+				remaining,
+				num_workers,
+				seed,
+				started,
+				progress,
+				memory_mb,
 			)
 		else:
 			model = built_model()
@@ -1448,7 +1503,8 @@ def solve(
 			invalid = model.model.validate()
 			if invalid:
 				return finish("MODEL_INVALID", explanation=[invalid])
-			solver = _new_solver(time_limit - (time.perf_counter() - started), num_workers, seed)
+			workers = _concurrent_searches(model, num_workers, "optimise", memory_mb)
+			solver = _new_solver(time_limit - (time.perf_counter() - started), workers, seed)
 			callback = _ProgressCallback(started, phase, progress, first_at)
 			new_status = solver.solve(model.model, callback)
 			first_at = callback.first_at

@@ -92,7 +92,18 @@ def test_import_then_solve_json(tmp_path):
 		"7",
 		"9",
 	}
-	result = run_cli("solve", problem_json, "--time-limit", "10", "--workers", "1", "--out", tmp_path / "o")
+	result = run_cli(
+		"solve",
+		problem_json,
+		"--time-limit",
+		"10",
+		"--workers",
+		"2",
+		"--memory-mb",
+		"1",
+		"--out",
+		tmp_path / "o",
+	)
 	assert result.returncode == 0, result.stdout + result.stderr
 	assert (tmp_path / "o" / "tiny_activities.xml").exists()
 
