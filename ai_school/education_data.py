@@ -262,20 +262,33 @@ def get_teaching_assignments(from_date, to_date) -> list[tuple[str, str, str]]:
 	return sorted({(who, course or "", program or "") for who, course, program in rows if who})
 
 
-def get_holidays_between(from_date, to_date) -> set:
-	"""Dates in the companies' default Holiday Lists between two dates (inclusive)."""
-	holiday = frappe.qb.DocType("Holiday")
-	company = frappe.qb.DocType("Company")
-	rows = (
-		frappe.qb.from_(holiday)
-		.join(company)
-		.on(holiday.parent == company.default_holiday_list)
-		.select(holiday.holiday_date)
-		.where((holiday.holiday_date >= from_date) & (holiday.holiday_date <= to_date))
-		.distinct()
-		.run()
+def get_instructor_holidays_between(instructor: str, from_date, to_date) -> set:
+	"""Holidays between two dates (inclusive) in the Holiday List that applies to `instructor`, by ERPNext's
+	rule for employees: their Employee's own list, else their company's default list; an instructor without an
+	Employee gets the site's default company's list."""
+	employee = frappe.db.get_value("Instructor", instructor, "employee")
+	details = (
+		frappe.db.get_value("Employee", employee, ["holiday_list", "company"], as_dict=True)
+		if employee
+		else None
 	)
-	return {row[0] for row in rows}
+	holiday_list = details.holiday_list if details else None
+	company = (details.company if details else None) or frappe.defaults.get_global_default("company")
+	if not holiday_list and company:
+		holiday_list = frappe.db.get_value("Company", company, "default_holiday_list")
+	if not holiday_list:
+		return set()
+	return set(
+		frappe.get_all(
+			"Holiday",
+			filters={
+				"parent": holiday_list,
+				"parenttype": "Holiday List",
+				"holiday_date": ("between", [from_date, to_date]),
+			},
+			pluck="holiday_date",
+		)
+	)
 
 
 def get_term_holding(on_date) -> frappe._dict | None:

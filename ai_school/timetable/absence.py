@@ -190,7 +190,9 @@ def build_plan(doc) -> Context:
 		for who in names
 		if who != doc.instructor
 	]
-	holidays = {getdate(day) for day in education_data.get_holidays_between(start, end)}
+	holidays = {
+		getdate(day) for day in education_data.get_instructor_holidays_between(doc.instructor, start, end)
+	}
 	plan = cover.plan_cover(
 		lessons,
 		candidates,
@@ -309,13 +311,16 @@ def _slot_text(day: dt.date, start: int, end: int) -> str:
 	return f"{format_date(day)} {cover.clock(start)}–{cover.clock(end)}"
 
 
-def _check(changes: list[Change], skip_absence: str = "") -> list:
+def _check(changes: list[Change], instructor: str, skip_absence: str = "") -> list:
 	"""Lock the Course Schedules, compare them with what the proposal saw and check each target slot against
-	a fresh timetable, booking targets as it goes. Returns the locked documents; throws on any problem."""
+	a fresh timetable, booking targets as it goes; moves of the absent `instructor`'s lessons must avoid their
+	holidays. Returns the locked documents; throws on any problem."""
 	days = [c.expected[1] for c in changes] + [c.target[1] for c in changes]
 	start, end = min(days), max(days)
 	calendar = _calendar(education_data.get_course_schedules(start, end), start, end, skip_absence)
-	holidays = {getdate(day) for day in education_data.get_holidays_between(start, end)}
+	holidays = {
+		getdate(day) for day in education_data.get_instructor_holidays_between(instructor, start, end)
+	}
 	problems, documents = [], []
 	for change in changes:
 		schedule = education_data.get_course_schedule_for_update(change.schedule)
@@ -380,7 +385,7 @@ def apply(doc) -> dict:
 		frappe.throw(_("Only a Proposed absence can be applied."), frappe.ValidationError)
 	rows = [row for row in doc.covers if row.action in CHANGES and row.cover_status == "Proposed"]
 	changes = [Change(row.course_schedule, _original(doc, row), _planned(doc, row)) for row in rows]
-	documents = _check(changes) if changes else []
+	documents = _check(changes, doc.instructor) if changes else []
 	_write(changes, documents)
 	for row in rows:
 		row.cover_status = "Applied"
@@ -398,7 +403,7 @@ def cancel(doc) -> dict:
 	rows = [row for row in doc.covers if row.cover_status == "Applied"]
 	if rows:
 		changes = [Change(row.course_schedule, _planned(doc, row), _original(doc, row)) for row in rows]
-		_write(changes, _check(changes, skip_absence=doc.name))
+		_write(changes, _check(changes, doc.instructor, skip_absence=doc.name))
 		for row in rows:
 			row.cover_status = "Reverted"
 	doc.status = "Cancelled"

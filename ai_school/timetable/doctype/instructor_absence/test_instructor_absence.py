@@ -317,18 +317,29 @@ class TestInstructorAbsence(FrappeTestCase):
 		self.assertEqual(self.school.clashes(self.school.tuesday), [])
 		self.assertEqual(self.notifications("A", absence.name), 1)
 
+	def holiday_list(self, name: str, day) -> str:
+		return (
+			frappe.get_doc(
+				{
+					"doctype": "Holiday List",
+					"holiday_list_name": f"{name} {self.school.key}",
+					"from_date": add_days(self.school.monday, -7),
+					"to_date": add_days(self.school.monday, 30),
+					"holidays": [{"holiday_date": day, "description": name}],
+				}
+			)
+			.insert()
+			.name
+		)
+
 	def test_moves_skip_the_schools_holidays(self):
 		company = frappe.db.get_value("Employee", {"user_id": self.school.users["A"]}, "company")
-		holidays = frappe.get_doc(
-			{
-				"doctype": "Holiday List",
-				"holiday_list_name": f"Holidays {self.school.key}",
-				"from_date": add_days(self.school.monday, -7),
-				"to_date": add_days(self.school.monday, 30),
-				"holidays": [{"holiday_date": self.school.tuesday, "description": "Staff training"}],
-			}
-		).insert()
-		frappe.db.set_value("Company", company, "default_holiday_list", holidays.name)
+		frappe.db.set_value(
+			"Company",
+			company,
+			"default_holiday_list",
+			self.holiday_list("Staff training", self.school.tuesday),
+		)
 		for letter in "BCD":
 			self.school.absence(letter)
 		absence = self.school.absence("A")
@@ -336,6 +347,28 @@ class TestInstructorAbsence(FrappeTestCase):
 		self.assertEqual(api.propose_cover(absence.name)["uncovered"], 2)
 		absence.reload()
 		self.assertEqual({row.action for row in absence.covers}, {"Leave Uncovered"})
+
+	def test_the_instructors_own_holiday_list_comes_before_the_companys(self):
+		employee, company = frappe.db.get_value(
+			"Employee", {"user_id": self.school.users["A"]}, ["name", "company"]
+		)
+		frappe.db.set_value(
+			"Company",
+			company,
+			"default_holiday_list",
+			self.holiday_list("Staff training", self.school.tuesday),
+		)
+		wednesday = add_days(self.school.tuesday, 1)
+		frappe.db.set_value("Employee", employee, "holiday_list", self.holiday_list("Own", wednesday))
+		for letter in "BCD":
+			self.school.absence(letter)
+		absence = self.school.absence("A")
+		# A's own list (Wednesday off) applies, not the company's: the first lesson moves to Tuesday 11:00
+		self.assertEqual(api.propose_cover(absence.name)["uncovered"], 1)
+		absence.reload()
+		row = next(r for r in absence.covers if r.course_schedule == self.school.first)
+		self.assertEqual((row.action, getdate(row.new_date)), ("Move", self.school.tuesday))
+		self.assertEqual(api.apply_cover(absence.name), {"applied": 1, "uncovered": 1})
 
 	def test_cancelling_an_applied_absence_puts_the_lessons_back(self):
 		absence = self.school.absence("A")
