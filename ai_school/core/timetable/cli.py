@@ -224,7 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
 	solve_p.add_argument(
 		"--memory-mb",
 		type=float,
-		help="MB the solve may add to the process; big models run fewer searches at once "
+		help="MB the solve may add to the process; big models run fewer searches at once and "
+		"optimisation stops early rather than exceed it "
 		"(default: solver.MEMORY_BUDGET_MB)",
 	)
 	solve_p.add_argument("--out", help="output directory (default ./<file stem>_timetable)")

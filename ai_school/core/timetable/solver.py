@@ -33,6 +33,7 @@ between runs; the time limit also makes results depend on machine speed.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import defaultdict
@@ -1263,10 +1264,9 @@ def _race(racers: list[_Racer], done: threading.Event | None = None) -> _Racer |
 	return next((r for r in racers if r.status in _DECIDED), None)
 
 
-MEMORY_BUDGET_MB = 450
-"""Default of ``solve(memory_mb=...)``: roughly what a solve may add to its process (the CP-SAT
-model and the searches running at once), so a 1,500-lesson school stays under ~500 MB on a
-shared server."""
+MEMORY_BUDGET_MB = 400
+"""Default of ``solve(memory_mb=...)``: what a solve may add to its process (the CP-SAT model and
+the searches running at once), so a 1,500-lesson school stays under ~500 MB on a shared server."""
 
 MEMORY_KB_PER_ITEM = {"model": 0.7, "feasibility": 1.5, "optimise": 2.0}
 """Estimated memory (KB) per CP-SAT variable or constraint: of the model itself (with its
@@ -1274,7 +1274,57 @@ local-search copy), and of each search running at once in either phase. Measured
 9.15 on eight FET files of 450–1,500 lessons (22k–133k items): model 0.5–0.8; local search
 0.9–1.2 and systematic search 1.3–2.5 per search; optimisation 1.0–3.7 per worker in its first
 20 s. An estimate from the model's size rather than a reading of the process keeps runs with a
-fixed seed reproducible."""
+fixed seed reproducible; :class:`_MemoryGuard` catches what the estimate misses."""
+
+MEMORY_POLL = 0.25
+"""Seconds between two readings of the process's memory while optimising."""
+
+
+def _resident_mb() -> float | None:
+	"""This process's resident memory now, or None where /proc does not exist (not Linux)."""
+	try:
+		with open("/proc/self/statm") as statm:
+			pages = int(statm.read().split()[1])
+	except (OSError, ValueError, IndexError):
+		return None
+	return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class _MemoryGuard:
+	"""Stops a CP-SAT optimisation once the process holds more than ``limit_mb``; the solver then
+	returns the best timetable found so far.
+
+	Optimisation memory grows with time (learned clauses, solution pools): Bethlen-2008-2009-old
+	(748 lessons) used 270 MB at its first timetable and 440–736 MB after 120 s, depending on the
+	run. CP-SAT's own ``max_memory_in_mb`` does not bound the process (ortools 9.15: 405 MB peak
+	under a 300 MB limit), hence a reading of /proc."""
+
+	def __init__(self, solver: cp_model.CpSolver, limit_mb: float | None):
+		self.solver = solver
+		self.limit_mb = limit_mb
+		self.stopped_at_mb: float | None = None
+		self._done = threading.Event()
+		self._thread = threading.Thread(target=self._watch, name="timetable-memory-guard", daemon=True)
+
+	def __enter__(self) -> _MemoryGuard:
+		if self.limit_mb is not None:
+			self._thread.start()
+		return self
+
+	def __exit__(self, *exc: object) -> None:
+		self._done.set()
+		if self._thread.is_alive():
+			self._thread.join()
+
+	def _watch(self) -> None:
+		while True:
+			resident = _resident_mb()
+			if resident is not None and resident > self.limit_mb:
+				self.stopped_at_mb = self.stopped_at_mb or resident
+				# Again on every poll: a stop asked before CP-SAT has started its search is lost.
+				self.solver.stop_search()
+			if self._done.wait(MEMORY_POLL):
+				return
 
 
 def _concurrent_searches(built: TimetableModel, wanted: int, phase: str, memory_mb: float) -> int:
@@ -1433,12 +1483,15 @@ def solve(
 	cheap and thread-safe.
 	``num_workers``: CP-SAT workers (and parallel local-search threads while looking for the first
 	timetable). ``num_workers=1`` with a fixed ``seed`` is deterministic.
-	``memory_mb``: roughly the memory the solve may add to the process; on big models fewer CP-SAT
-	searches run at once (never fewer than one) rather than exceed it.
+	``memory_mb``: the memory the solve may add to the process. On big models fewer CP-SAT searches
+	run at once (never fewer than one), and an optimisation that outgrows it stops early with the
+	best timetable found so far (noted in ``explanation``).
 	"""
 	from ai_school.core.timetable.explain import explain_infeasible, precheck
 
 	started = time.perf_counter()
+	resident = _resident_mb()
+	memory_limit = resident + memory_mb if resident is not None else None
 	hint_map = as_assignments(hint) if hint is not None else {}
 
 	def finish(status: str, **kwargs: Any) -> Solution:
@@ -1506,7 +1559,13 @@ def solve(
 			workers = _concurrent_searches(model, num_workers, "optimise", memory_mb)
 			solver = _new_solver(time_limit - (time.perf_counter() - started), workers, seed)
 			callback = _ProgressCallback(started, phase, progress, first_at)
-			new_status = solver.solve(model.model, callback)
+			with _MemoryGuard(solver, memory_limit) as guard:
+				new_status = solver.solve(model.model, callback)
+			if guard.stopped_at_mb is not None:
+				model.notes.append(
+					f"Optimisation stopped after {time.perf_counter() - started:.0f} s: the solve had used its "
+					f"memory budget ({memory_mb:g} MB; the process held {guard.stopped_at_mb:.0f} MB)"
+				)
 			first_at = callback.first_at
 			found = _extract(model, solver) if new_status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 		if found is not None:

@@ -208,6 +208,16 @@ def test_memory_budget_limits_concurrent_searches_never_the_solve():
 	assert tight.assignments == solve(gaps, time_limit=20, num_workers=1, seed=5).assignments
 
 
+def test_an_optimisation_that_outgrows_the_memory_budget_stops_with_its_best_timetable():
+	# Unbounded, this optimisation runs to its 30 s limit; with no memory to spare it stops as soon
+	# as the guard reads the process, keeping the valid timetable of the first phase.
+	problem = synthetic_school(8, 12, 10, 30, seed=3)
+	solution = solve(problem, time_limit=30, num_workers=2, seed=1, memory_mb=0)
+	assert solution.found and solution.report.is_valid and solution.status == "FEASIBLE"
+	assert solution.wall_time < 10
+	assert any("memory budget" in note for note in solution.explanation), solution.explanation
+
+
 def teaching_slot(solution, lesson: Lesson):
 	start = solution.assignments[lesson.id].start
 	return (start[0], start[1])
