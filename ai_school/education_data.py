@@ -7,6 +7,8 @@ what the user may see (see ai_school/permissions.py) and must not hand these res
 
 import frappe
 
+from erpnext.setup.doctype.employee.employee import get_holiday_list_for_employee
+
 # --- who a user is, as far as students are concerned ---------------------------------------------------
 
 
@@ -265,17 +267,9 @@ def get_teaching_assignments(from_date, to_date) -> list[tuple[str, str, str]]:
 def get_instructor_holidays_between(instructor: str, from_date, to_date) -> set:
 	"""Holidays between two dates (inclusive) in the Holiday List that applies to `instructor`, by ERPNext's
 	rule for employees: their Employee's own list, else their company's default list; an instructor without an
-	Employee gets the site's default company's list."""
+	Employee gets the default company's list."""
 	employee = frappe.db.get_value("Instructor", instructor, "employee")
-	details = (
-		frappe.db.get_value("Employee", employee, ["holiday_list", "company"], as_dict=True)
-		if employee
-		else None
-	)
-	holiday_list = details.holiday_list if details else None
-	company = (details.company if details else None) or frappe.defaults.get_global_default("company")
-	if not holiday_list and company:
-		holiday_list = frappe.db.get_value("Company", company, "default_holiday_list")
+	holiday_list = get_holiday_list_for_employee(employee, raise_exception=False)
 	if not holiday_list:
 		return set()
 	return set(
