@@ -163,7 +163,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 		num_workers=args.workers,
 		seed=args.seed,
 		progress=progress,
-		**({"memory_mb": args.memory_mb} if args.memory_mb else {}),
+		**({} if args.memory_mb is None else {"memory_mb": args.memory_mb}),
 	)
 	first = solution.time_to_first_solution
 	_print(
