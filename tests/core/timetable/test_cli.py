@@ -13,8 +13,6 @@ from ai_school.core.timetable.model import Assignment, Lesson, Problem, StudentS
 ROOT = Path(__file__).resolve().parents[3]
 TINY = Path(__file__).parent / "data" / "tiny_school.fet"
 
-pytest.importorskip("ortools")
-
 
 def run_cli(*args, cwd=None):
 	env = {**os.environ, "PYTHONPATH": str(ROOT)}
