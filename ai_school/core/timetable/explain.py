@@ -189,7 +189,7 @@ def explain_infeasible(
 
 	from ortools.sat.python import cp_model
 
-	from ai_school.core.timetable.solver import TimetableModel
+	from ai_school.core.timetable.encoding import TimetableModel
 
 	if not skip_precheck:
 		messages = precheck(problem)

@@ -5,6 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
+from ai_school.core.timetable.encoding import TimetableModel
+from ai_school.core.timetable.memory import concurrent_searches
 from ai_school.core.timetable.model import (
 	Assignment,
 	Consecutive,
@@ -38,7 +40,7 @@ from ai_school.core.timetable.model import (
 	Teacher,
 	UnavailableTimes,
 )
-from ai_school.core.timetable.solver import TimetableModel, _concurrent_searches, solve
+from ai_school.core.timetable.solver import solve
 from ai_school.core.timetable.synthetic import synthetic_school
 from ai_school.core.timetable.validator import validate
 
@@ -198,9 +200,9 @@ def test_deterministic_with_one_worker_and_a_seed():
 def test_memory_budget_limits_concurrent_searches_never_the_solve():
 	problem = small_school()
 	built = TimetableModel(problem, soft=False)
-	assert _concurrent_searches(built, 2, "feasibility", memory_mb=10_000) == 2
-	assert _concurrent_searches(built, 8, "optimise", memory_mb=10_000) == 8
-	assert _concurrent_searches(built, 2, "feasibility", memory_mb=1) == 1
+	assert concurrent_searches(built, 2, "feasibility", memory_mb=10_000) == 2
+	assert concurrent_searches(built, 8, "optimise", memory_mb=10_000) == 8
+	assert concurrent_searches(built, 2, "feasibility", memory_mb=1) == 1
 	# A model too big for two searches runs as with one worker: the same timetable for a seed.
 	gaps = dataclasses.replace(problem, constraints=[MaxGaps(resource="students", max_gaps=3)])
 	tight = solve(gaps, time_limit=20, num_workers=2, seed=5, memory_mb=1)

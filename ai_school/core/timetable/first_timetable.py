@@ -1,0 +1,296 @@
+"""The search for a first valid timetable (:func:`find_first`).
+
+Several methods race, each in its own thread (a :class:`_Racer`); the first to find a timetable, or
+to prove there is none, stops the others:
+
+* the ejection search (:mod:`~ai_school.core.timetable.ejection`), for problems whose hard rules
+  it handles: pure Python, FET-style placement;
+* CP-SAT local search (feasibility jump, no presolve) on a copy of the lean hard-only model;
+* the systematic CP-SAT search, which alone can prove infeasibility.
+
+How many run at once depends on the workers and on the memory budget
+(:func:`~ai_school.core.timetable.memory.concurrent_searches`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+
+from ortools.sat.python import cp_model
+
+from ai_school.core.timetable.cpsat_solvers import (
+	DECIDED,
+	Progress,
+	ProgressCallback,
+	local_search_solver,
+	systematic_solver,
+)
+from ai_school.core.timetable.ejection import ejection_search
+from ai_school.core.timetable.ejection import supports as supports_ejection
+from ai_school.core.timetable.encoding import TimetableModel
+from ai_school.core.timetable.memory import concurrent_searches
+from ai_school.core.timetable.model import Assignment, Problem
+from ai_school.core.timetable.rules import ProblemIndex
+from ai_school.core.timetable.validator import validate
+
+LOCAL_SEARCH_SHARE = 0.2
+"""With one worker: share of the time limit given to local search before the systematic search."""
+
+LOCAL_SEARCH_BURST = 1.0
+"""With several workers: seconds (at most 10 % of the limit) of local search on every worker
+before it races the systematic search; easy files are usually solved in this burst."""
+
+EJECTION_HEAD_START = 1.0
+"""Seconds (at most 10 % of the limit) the ejection search runs alone before the CP-SAT model is
+built: most files it supports are solved by then, and building the model costs up to a second."""
+
+EJECTION_SHARE = 0.25
+"""Share of the time limit for the ejection search; then CP-SAT local search takes its thread
+(ConColY13T1a: local search finds a timetable in ~15 s, the ejection search not in 60 s)."""
+
+
+class _Racer:
+	"""One way of looking for a first timetable, run in its own thread by :func:`_race`."""
+
+	status: int | None = None
+	first_at: float | None = None
+
+	def search(self) -> int:
+		raise NotImplementedError
+
+	def stop(self) -> None:
+		raise NotImplementedError
+
+	def assignments(self) -> dict[str, Assignment]:
+		raise NotImplementedError
+
+	def start(self, done: threading.Event) -> None:
+		def run() -> None:
+			self.status = self.search()
+			if self.status in DECIDED:
+				done.set()
+
+		self.thread = threading.Thread(target=run, daemon=True)
+		self.thread.start()
+
+	def join(self) -> None:
+		# stop_search() before a solve has started is lost, so repeat until the thread returns.
+		while self.thread.is_alive():
+			self.stop()
+			self.thread.join(0.02)
+
+
+class _CpRacer(_Racer):
+	def __init__(self, built: TimetableModel, solver: cp_model.CpSolver, model: cp_model.CpModel, callback):
+		self.built, self.solver, self.model, self.callback = built, solver, model, callback
+
+	def search(self) -> int:
+		status = self.solver.solve(self.model, self.callback)
+		self.first_at = self.callback.first_at
+		return status
+
+	def stop(self) -> None:
+		self.solver.stop_search()
+
+	def assignments(self) -> dict[str, Assignment]:
+		return self.built.extract(self.solver)
+
+
+class _EjectionRacer(_Racer):
+	"""The ejection search (:mod:`~ai_school.core.timetable.ejection`): pure Python, so it holds
+	the GIL while CP-SAT racers run in C++ without it. Its timetable is checked by the validator
+	(the search models only some rules; anything else would be a bug, never a timetable)."""
+
+	def __init__(
+		self,
+		problem: Problem,
+		index: ProblemIndex,
+		hint,
+		seed: int,
+		time_limit: float,
+		started: float,
+		progress,
+	):
+		self.problem, self.index, self.hint, self.seed = problem, index, hint, seed
+		self.time_limit, self.started, self.progress = time_limit, started, progress
+		self.stopped = threading.Event()
+		self.found: dict[str, Assignment] | None = None
+
+	def search(self) -> int:
+		found = ejection_search(
+			self.problem,
+			index=self.index,
+			hint=self.hint,
+			seed=self.seed,
+			time_limit=self.time_limit,
+			should_stop=self.stopped.is_set,
+		)
+		if found is None or validate(self.problem, found).hard_violations:
+			return cp_model.UNKNOWN
+		self.found = found
+		self.first_at = time.perf_counter() - self.started
+		if self.progress is not None:
+			self.progress(
+				{
+					"event": "solution",
+					"phase": "feasibility",
+					"objective": None,
+					"elapsed": self.first_at,
+					"first_solution_at": self.first_at,
+				}
+			)
+		return cp_model.FEASIBLE
+
+	def stop(self) -> None:
+		self.stopped.set()
+
+	def assignments(self) -> dict[str, Assignment]:
+		return dict(self.found or {})
+
+
+class _Relay(_Racer):
+	"""Racers run one after the other in one thread: the next starts if the previous gave up (a
+	leg may decline to start by returning None)."""
+
+	def __init__(self, *legs: Callable[[], _Racer | None]):
+		self.legs = legs
+		self.current: _Racer | None = None
+		self.stopped = threading.Event()
+
+	def search(self) -> int:
+		status = cp_model.UNKNOWN
+		for leg in self.legs:
+			if self.stopped.is_set():
+				break
+			racer = leg()
+			if racer is None:  # the leg declined to run (memory budget)
+				break
+			self.current = racer
+			status = racer.search()
+			self.first_at = self.current.first_at
+			if status in DECIDED:
+				break
+		return status
+
+	def stop(self) -> None:
+		self.stopped.set()
+		if self.current is not None:
+			self.current.stop()
+
+	def assignments(self) -> dict[str, Assignment]:
+		return self.current.assignments() if self.current is not None else {}
+
+
+def _race(racers: list[_Racer], done: threading.Event | None = None) -> _Racer | None:
+	"""Run the racers not started yet, each in its own thread; the first to find a timetable (or
+	prove there is none) stops the others. Returns that racer, or None if all gave up."""
+	done = done or threading.Event()
+	for racer in racers:
+		if getattr(racer, "thread", None) is None:
+			racer.start(done)
+	while not done.is_set() and any(r.thread.is_alive() for r in racers):
+		done.wait(0.02)
+	for racer in racers:
+		racer.join()
+	return next((r for r in racers if r.status in DECIDED), None)
+
+
+def find_first(
+	built_model: Callable[[], TimetableModel],
+	problem: Problem,
+	index: ProblemIndex,
+	hint: Mapping[str, Assignment],
+	time_limit: float,
+	num_workers: int,
+	seed: int,
+	started: float,
+	progress: Progress | None,
+	memory_mb: float,
+) -> tuple[int, dict[str, Assignment] | None, float | None]:
+	"""First valid timetable: ``(status, assignments or None, seconds to find it)``.
+
+	Problems whose hard rules the ejection search handles (most are clashes): it runs alone for
+	a head start, then races the systematic CP-SAT search (which alone can prove infeasibility).
+	Other problems, several workers: a short burst of CP-SAT local search on every worker
+	(``LOCAL_SEARCH_BURST``), then local search (half of the workers, new seeds) races the
+	systematic search (the other half). The two are complementary on FET files (local search:
+	StAndrews, ET2012; systematic: VietNamHungYen, anonymous-1-2007, dgspro200809). One worker:
+	each method in turn on a share of the time (``LOCAL_SEARCH_SHARE``), so results stay
+	reproducible; so do models too big for two CP-SAT searches in ``memory_mb`` (the ejection
+	search, which needs little memory, still races the systematic one). ``built_model()`` builds
+	the CP-SAT model only when it is needed.
+	"""
+	deadline = time.perf_counter() + time_limit
+
+	def outcome(racer: _Racer | None) -> tuple[int, dict[str, Assignment] | None, float | None]:
+		if racer is None:
+			return cp_model.UNKNOWN, None, None
+		found = racer.assignments() if racer.status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+		return racer.status, found, racer.first_at
+
+	def cp(solver: cp_model.CpSolver, model: cp_model.CpModel | None = None) -> _CpRacer:
+		built = built_model()
+		callback = ProgressCallback(started, "feasibility", progress, None)
+		return _CpRacer(built, solver, model or built.model, callback)
+
+	def ejection(limit: float) -> _EjectionRacer:
+		return _EjectionRacer(problem, index, hint, seed, limit, started, progress)
+
+	def sequential() -> tuple[int, dict[str, Assignment] | None, float | None]:
+		if supports_ejection(problem):
+			winner = _race([ejection(LOCAL_SEARCH_SHARE * time_limit)])
+			if winner is not None:
+				return outcome(winner)
+		model = built_model().local_search_model
+		local = cp(local_search_solver(deadline - time.perf_counter(), seed), model)
+		local.solver.parameters.max_deterministic_time = max(0.5, LOCAL_SEARCH_SHARE * time_limit)
+		winner = _race([local])
+		if winner is not None:
+			return outcome(winner)
+		return outcome(_race([cp(systematic_solver(deadline - time.perf_counter(), 1, seed))]))
+
+	if num_workers <= 1:
+		return sequential()
+
+	def searches() -> int:
+		return concurrent_searches(built_model(), num_workers, "feasibility", memory_mb)
+
+	if supports_ejection(problem):
+		done = threading.Event()
+
+		def local_search_leg() -> _CpRacer | None:
+			if searches() < 2:  # the systematic search alone fills the memory budget
+				return None
+			return cp(
+				local_search_solver(deadline - time.perf_counter(), seed + 1),
+				built_model().local_search_model,
+			)
+
+		head = _Relay(lambda: ejection(EJECTION_SHARE * time_limit), local_search_leg)
+		head.start(done)
+		done.wait(min(EJECTION_HEAD_START, 0.1 * time_limit))
+		if done.is_set():
+			return outcome(_race([head], done))
+		workers = max(1, searches() - 1)
+		systematic = cp(systematic_solver(deadline - time.perf_counter(), workers, seed))
+		return outcome(_race([head, systematic], done))
+
+	def local_entries(count: int, limit: float, first_seed: int) -> list[_Racer]:
+		return [
+			cp(local_search_solver(limit, first_seed + i), built_model().local_search_model)
+			for i in range(count)
+		]
+
+	fitting = searches()
+	if fitting < 2:
+		return sequential()
+	winner = _race(local_entries(fitting, min(LOCAL_SEARCH_BURST, 0.1 * time_limit), seed))
+	if winner is not None:
+		return outcome(winner)
+	local_workers = fitting // 2
+	remaining = deadline - time.perf_counter()
+	entries = local_entries(local_workers, remaining, seed + num_workers)
+	entries.append(cp(systematic_solver(remaining, fitting - local_workers, seed)))
+	return outcome(_race(entries))
