@@ -58,11 +58,20 @@ def supports(problem: Problem) -> bool:
 class _Units:
 	"""Lessons grouped into units that move together (hard *same starting time* and
 	*consecutive*), with the precomputed facts the search needs as small integers and lists
-	(this is the hot loop)."""
+	(this is the hot loop).
+
+	Time is counted in *cells*: ``day * periods_per_day`` + the position among the day's periods
+	that are not breaks. Breaks are not cells, so a consecutive pair with a break between them
+	(allowed, as in FET) is a fixed offset apart, and no lesson is ever placed on a break."""
 
 	def __init__(self, problem: Problem, index: ProblemIndex, hint: Mapping[str, Assignment]):
 		self.per_day = problem.periods_per_day
 		week = problem.num_days * problem.periods_per_day
+		self.cell_of = {
+			(day, period): day * self.per_day + i for (day, period), i in index.teaching_position.items()
+		}
+		self.slot_of = {cell: slot for slot, cell in self.cell_of.items()}
+		"""Cell → its ``(day, period)``."""
 		grouped = self._group(problem)
 		self.feasible = grouped is not None
 		grouped = grouped or []
@@ -107,7 +116,8 @@ class _Units:
 				if locked is not None:
 					legal = [s for s in legal if s == locked.start]
 				# Unit starts putting this member at a legal start of the unit's day.
-				mine = {d * self.per_day + p - offset for d, p in legal if p >= offset}
+				position = index.teaching_position
+				mine = {self.cell_of[s] - offset for s in legal if position[s] >= offset}
 				starts = mine if starts is None else starts & mine
 				if len(set(held)) < len(held):
 					self.feasible = False  # e.g. a teacher twice in one lesson
@@ -126,13 +136,14 @@ class _Units:
 		"""Resource → week period → the unit holding it, ``_FREE`` or ``_BLOCKED``."""
 		for (kind, resource_id), i in resource_ids.items():
 			if kind == "room":
-				for day, period in index.unavailable("room", resource_id):
-					self.owner[i][day * self.per_day + period] = _BLOCKED
+				for slot in index.unavailable("room", resource_id):
+					if slot in self.cell_of:
+						self.owner[i][self.cell_of[slot]] = _BLOCKED
 		self.apart = self._min_days(problem)
 
 	@staticmethod
 	def _group(problem: Problem) -> list[list[tuple[str, int]]] | None:
-		"""Units as ``(lesson, offset)`` lists: a member starts ``offset`` periods after its unit
+		"""Units as ``(lesson, offset)`` lists: a member starts ``offset`` cells after its unit
 		(0 for *same starting time*, the first's duration for *consecutive*). None when the
 		rules contradict each other (left to the solver to explain)."""
 		parent = {lesson.id: lesson.id for lesson in problem.lessons}
@@ -303,14 +314,15 @@ class _Search:
 			if abs(day - other_day) < min_days:
 				hit.add(other)
 			elif consecutive and day == other_day:
-				a = (start + u.offsets[unit][mine]) % per_day
-				b = (there + u.offsets[other][theirs]) % per_day
+				# Adjacent periods, a break between them not allowed (FET counts it here).
+				a = u.slot_of[start + u.offsets[unit][mine]][1]
+				b = u.slot_of[there + u.offsets[other][theirs]][1]
 				if b != a + u.durations[unit][mine] and a != b + u.durations[other][theirs]:
 					hit.add(other)
 		return hit, rooms
 
 	def cells(self, unit: int, member: int, start: int) -> range:
-		"""Periods (week indexes) a member holds when its unit starts at ``start``."""
+		"""Cells a member holds when its unit starts at ``start``."""
 		begin = start + self.u.offsets[unit][member]
 		return range(begin, begin + self.u.durations[unit][member])
 
@@ -402,7 +414,8 @@ def ejection_search(
 		first = hint.get(members[0])
 		if first is None:
 			continue
-		start = first.day * units.per_day + first.period - units.offsets[unit][0]
+		cell = units.cell_of.get((first.day, first.period))
+		start = cell - units.offsets[unit][0] if cell is not None else None
 		found = search.conflicts(unit, start) if start in units.starts[unit] else None
 		if found is not None and not found[0]:
 			search.place(unit, start, found[1])
@@ -423,7 +436,7 @@ def ejection_search(
 	out = {}
 	for unit, members in enumerate(units.members):
 		for m, lesson_id in enumerate(members):
-			day, period = divmod(search.at[unit] + units.offsets[unit][m], units.per_day)
+			day, period = units.slot_of[search.at[unit] + units.offsets[unit][m]]
 			room = search.rooms[unit][m]
 			if room < 0:
 				held = [r for r in units.resources[unit][m] if r in units.room_ids]

@@ -102,6 +102,7 @@ class TimetableModel(ConstraintEncodings):
 		self._busy: dict[tuple[str, str, Slot], Any] = {}
 		self._used: dict[tuple[str, str, int], Any] = {}
 		self._start_var: dict[str, cp_model.IntVar] = {}
+		self._teaching_start_var: dict[str, cp_model.IntVar] = {}
 		self._on_day: dict[tuple[str, int], Any] = {}
 		self.symmetry: cp_model.IntVar | None = None
 		self.interchangeable: list[list[str]] = []
@@ -171,6 +172,20 @@ class TimetableModel(ConstraintEncodings):
 			self.model.add(var == sum((d * per_day + p) * v for (d, p), v in starts.items()))
 			self._start_var[lesson_id] = var
 		return self._start_var[lesson_id]
+
+	def teaching_start_var(self, lesson_id: str) -> cp_model.IntVar:
+		"""Start on the time line without breaks: ``day * periods_per_day`` + the start's position
+		among the day's non-break periods. Lessons never span a break, so a lesson of duration
+		``n`` covers ``n`` consecutive values of it."""
+		if lesson_id not in self._teaching_start_var:
+			per_day, position = self.problem.periods_per_day, self.index.teaching_position
+			value = {start: start[0] * per_day + position[start] for start in self.x[lesson_id]}
+			var = self.model.new_int_var_from_domain(
+				cp_model.Domain.from_values(sorted(set(value.values())) or [0]), f"teaching start {lesson_id}"
+			)
+			self.model.add(var == sum(value[s] * v for s, v in self.x[lesson_id].items()))
+			self._teaching_start_var[lesson_id] = var
+		return self._teaching_start_var[lesson_id]
 
 	def busy(self, resource: str, resource_id: str, slot: Slot) -> Any:
 		"""0/1 Boolean (or constant 0): the teacher/student set is busy at ``slot``."""

@@ -373,7 +373,11 @@ class ConstraintEncodings:
 			return
 		duration = self.index.lessons[c.first].duration
 		second = self.x[c.second]
-		terms = [var - second.get((d, p + duration), 0) for (d, p), var in self.x[c.first].items()]
+		# The second starts at the first period after the first ends that is not a break (FET).
+		follows = self.index.next_teaching_period
+		terms = [
+			var - second.get((d, follows(d, p + duration)), 0) for (d, p), var in self.x[c.first].items()
+		]
 		if c.is_hard:
 			for term in terms:
 				self.hard(self.model.add(term <= 0), c.label())
@@ -413,8 +417,9 @@ class ConstraintEncodings:
 		horizon = self.problem.num_days * self.problem.periods_per_day
 		first = model.new_int_var(0, horizon, "")
 		last = model.new_int_var(0, horizon, "")
-		model.add_min_equality(first, [self.start_var(le) for le in lessons])
-		model.add_max_equality(last, [self.start_var(le) + durations[le] for le in lessons])
+		# On the time line without breaks, so a break between two of them is allowed (FET).
+		model.add_min_equality(first, [self.teaching_start_var(le) for le in lessons])
+		model.add_max_equality(last, [self.teaching_start_var(le) + durations[le] for le in lessons])
 		self.enforce(model.add(last - first == sum(durations.values())), c, broken)
 		for a, b in combinations(lessons, 2):
 			for day in range(self.problem.num_days):

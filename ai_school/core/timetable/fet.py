@@ -17,6 +17,10 @@ Semantics follow FET where they matter for validity:
   preferred-room constraints are intersected; home rooms only apply to activities without any
   preferred-room constraint, and only to activities whose single teacher / single students set is
   the one named (FET's rule).
+* breaks: FET's break times become :attr:`~.model.Problem.breaks` and keep FET's meaning (see
+  :mod:`~.model`): *two activities consecutive* and *two/three activities grouped* may have a break
+  between the activities, *min gaps between activities* and *consecutive if same day* count break
+  hours, and gaps skip breaks and not-available hours.
 * ``Active=false`` activities and constraints are skipped and counted; constraints are pruned of
   inactive activities, and relation constraints left with fewer than two activities are dropped.
 """

@@ -8,7 +8,12 @@ Conventions
 * Time is a grid of ``len(days)`` days × ``periods_per_day`` periods. A slot is the tuple
   ``(day_index, period_index)``, both 0-based.
 * ``breaks`` are slots nobody can use; a multi-period lesson can neither span a break nor a day
-  boundary.
+  boundary. As in FET, a break is not a time slot: lessons that must follow each other directly
+  (:class:`Consecutive`, :class:`Grouped`) may have a break between them. Rules that count
+  periods between lessons (:class:`MinGapsBetween`, ``consecutive_if_same_day`` of
+  :class:`MinDaysBetween`) count break periods like any other, and gaps, early beginnings and
+  runs of hours (:class:`MaxGaps`, :class:`EarlyMaxBeginningsAtSecondHour`,
+  :class:`MaxHoursContinuously`) skip breaks and the resource's unavailable periods.
 * Student sets are ATOMIC (FET subgroups): two lessons sharing a student set may not overlap.
   Importers expand years/groups to their atomic sets.
 * A lesson takes a room only if it asks for one (``rooms``, ``room_kind`` or ``needs_room``);
@@ -291,7 +296,8 @@ class MinDaysBetween(Constraint):
 	activities*).
 
 	If ``consecutive_if_same_day`` and two of them fall on the same day they must be adjacent
-	(back to back). Cost: one unit per pair closer than ``min_days``.
+	(back to back, with no break between them: FET checks adjacent periods here). Cost: one unit
+	per pair closer than ``min_days``, and one per same-day pair that is not adjacent.
 	"""
 
 	lessons: list[str] = field(default_factory=list)
@@ -311,7 +317,8 @@ class MaxDaysBetween(Constraint):
 @dataclass
 class MinGapsBetween(Constraint):
 	"""Two of ``lessons`` on the same day have at least ``min_gaps`` periods between them (FET's
-	*min gaps between activities*). Cost: one unit per pair too close (or overlapping)."""
+	*min gaps between activities*; break periods count, as in FET). Cost: one unit per pair too
+	close (or overlapping)."""
 
 	lessons: list[str] = field(default_factory=list)
 	min_gaps: int = 1
@@ -377,9 +384,9 @@ class NotOverlapping(Constraint):
 
 @dataclass
 class Consecutive(Constraint):
-	"""``second`` starts right after ``first`` ends, same day (FET *two activities consecutive*).
-
-	Cost: one unit if not."""
+	"""``second`` starts right after ``first`` ends, same day, breaks in between allowed (FET *two
+	activities consecutive*: ``second`` starts at the first period after ``first`` that is not a
+	break). Cost: one unit if not."""
 
 	first: str = ""
 	second: str = ""
@@ -397,8 +404,8 @@ class Ordered(Constraint):
 
 @dataclass
 class Grouped(Constraint):
-	"""``lessons`` (2 or 3) are back to back on the same day in any order (FET *two/three
-	activities grouped*). Cost: one unit if not."""
+	"""``lessons`` (2 or 3) are back to back on the same day in any order, breaks in between
+	allowed (FET *two/three activities grouped*). Cost: one unit if not."""
 
 	lessons: list[str] = field(default_factory=list)
 

@@ -107,6 +107,37 @@ class ProblemIndex:
 
 	# --- time ----------------------------------------------------------------------------------
 
+	@cached_property
+	def teaching_periods(self) -> list[list[int]]:
+		"""Day → its periods that are not breaks, in order.
+
+		As in FET, a break is not a time slot: lessons that must follow each other directly
+		(:class:`~ai_school.core.timetable.model.Consecutive`,
+		:class:`~ai_school.core.timetable.model.Grouped`) may have a break between them, while
+		counts of periods (min gaps between lessons, consecutive-if-same-day) still include it."""
+		breaks = self.problem.breaks
+		return [
+			[p for p in range(self.problem.periods_per_day) if (day, p) not in breaks]
+			for day in range(self.problem.num_days)
+		]
+
+	@cached_property
+	def teaching_position(self) -> dict[Slot, int]:
+		"""Slot that is not a break → its position among its day's :attr:`teaching_periods`."""
+		return {
+			(day, p): i for day, periods in enumerate(self.teaching_periods) for i, p in enumerate(periods)
+		}
+
+	def next_teaching_period(self, day: int, period: int) -> int | None:
+		"""The first period of ``day`` at or after ``period`` that is not a break (None: none left):
+		where a lesson directly following one that ends at ``period`` starts."""
+		breaks = self.problem.breaks
+		while period < self.problem.periods_per_day:
+			if (day, period) not in breaks:
+				return period
+			period += 1
+		return None
+
 	def structural_starts(self, lesson: Lesson) -> list[Slot]:
 		"""Starts where the lesson fits inside one day without touching a break."""
 		problem = self.problem

@@ -452,7 +452,9 @@ class _Validator:
 	def check_consecutive(self, c: Consecutive) -> Iterable[Finding]:
 		if self.placed([c.first, c.second]) == [c.first, c.second]:
 			day, period = self.start(c.first)
-			if self.start(c.second) != (day, period + self.index.lessons[c.first].duration):
+			# A break in between is allowed (FET: breaks are not time slots).
+			follows = self.index.next_teaching_period(day, period + self.index.lessons[c.first].duration)
+			if self.start(c.second) != (day, follows):
 				names = f"{self.index.lesson_label(c.second)} does not directly follow {self.index.lesson_label(c.first)}"
 				yield 1, names, [c.first, c.second]
 
@@ -470,7 +472,14 @@ class _Validator:
 		slots = [s for le in placed for s in self.occupied[le]]
 		days = {d for d, _ in slots}
 		periods = sorted(p for _, p in slots)
-		if len(days) > 1 or len(set(periods)) != len(periods) or periods[-1] - periods[0] + 1 != len(periods):
+		# Back to back: every period from the first to the last is taken or a break (FET).
+		day = slots[0][0]
+		holes = [
+			p
+			for p in range(periods[0], periods[-1] + 1)
+			if p not in periods and (day, p) not in self.problem.breaks
+		]
+		if len(days) > 1 or len(set(periods)) != len(periods) or holes:
 			yield 1, "lessons are not back to back on one day", placed
 
 	def check_rooms(self, c: PreferredRooms | HomeRooms) -> Iterable[Finding]:
