@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "ai_school"
-SCHEMA_FILE = Path(
-	os.environ.get("AI_SCHOOL_SCHEMA", REPO.parent / "shared" / "erpnext-schema" / "doctypes.json")
-)
+# Education/ERPNext DocTypes as the bench defines them, written by `ai_school.devtools.dump_schema`
+SCHEMA_FILE = REPO / "tests" / "data" / "erpnext_schema.json"
 
 # Fields every DocType row has (frappe/model/__init__.py default_fields and child_table_fields).
 STANDARD_FIELDS = frozenset(
@@ -116,7 +114,7 @@ HEAVY_MODULES = ("sklearn", "numpy", "ortools", "scipy", "pandas")
 
 @cache
 def schema() -> dict[str, dict]:
-	return json.loads(SCHEMA_FILE.read_text())
+	return json.loads(SCHEMA_FILE.read_text())["doctypes"]
 
 
 def scrub(name: str) -> str:
