@@ -6,12 +6,16 @@ import json
 
 import frappe
 from frappe import _
-from frappe.rate_limiter import rate_limit
 
-from ai_school import education_data
+from ai_school import education_data, rate_limits
 from ai_school.core.timetable.validator import validate
 from ai_school.timetable import editing, planning, publishing, solving
 from ai_school.timetable.conflicts import term_conflicts
+
+# per user and hour, counted after the permission check (ai_school.rate_limits)
+SOLVE_LIMIT = 30
+PUBLISH_LIMIT = 30
+HOUR = 60 * 60
 
 
 def _plan(plan: str, ptype: str = "write"):
@@ -35,9 +39,9 @@ def load_from_student_groups(plan: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-@rate_limit(limit=30, seconds=60 * 60)
 def solve(plan: str) -> dict:
 	doc = _plan(plan)
+	rate_limits.consume("timetable.solve", SOLVE_LIMIT, HOUR)
 	solving.enqueue_solve(doc)
 	return {"queued": True, "job_id": solving.solve_job_id(doc.name)}
 
@@ -67,11 +71,14 @@ def swap_lessons(plan: str, first: str, second: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-@rate_limit(limit=30, seconds=60 * 60)
 def publish(plan: str) -> dict:
 	doc = _plan(plan)
 	frappe.has_permission("Course Schedule", "create", throw=True)
 	frappe.has_permission("Course Schedule", "delete", throw=True)
+	rate_limits.consume("timetable.publish", PUBLISH_LIMIT, HOUR)
+	# Nothing is written yet. A new transaction makes the plan lock its first read, so all it reads after
+	# waiting for a concurrent publish is current (see ai_school.timetable.publishing).
+	frappe.db.commit()
 	return publishing.enqueue_or_publish(doc)
 
 
