@@ -26,6 +26,7 @@ from ai_school.core.timetable import cover
 # when no Academic Term holds the absence, fairness counts the covers of this many days before it
 FAIRNESS_FALLBACK_DAYS = 120
 CHANGES = ("Substitute", "Move")
+DOCTYPE = "Instructor Absence"
 
 
 class StaleProposalError(frappe.ValidationError):
@@ -411,6 +412,55 @@ def cancel(doc) -> dict:
 	if rows:
 		notify(doc, rows, reverted=True)
 	return {"reverted": len(rows)}
+
+
+class CoverAppliedError(frappe.ValidationError):
+	pass
+
+
+def release_schedules(names: list[str]) -> None:
+	"""Course Schedules `names` are about to be deleted because a Timetable Plan is published again.
+
+	An absence with cover applied to any of them refuses it: cancelling the absence first puts its lessons
+	back, after which they can be replaced. Proposals naming them are dropped (the absence goes back to Draft,
+	to be proposed on the new timetable), so no open absence keeps a link to a deleted schedule and each can
+	still be proposed, applied or cancelled. Cancelled absences keep their rows as history."""
+	row = frappe.qb.DocType("Instructor Absence Cover")
+	parent = frappe.qb.DocType("Instructor Absence")
+	hits: dict[str, frappe._dict] = {}
+	for chunk in (names[i : i + 1000] for i in range(0, len(names), 1000)):
+		for name, status, count in (
+			frappe.qb.from_(row)
+			.join(parent)
+			.on(row.parent == parent.name)
+			.select(parent.name, parent.status, Count("*"))
+			.where(
+				(row.parenttype == "Instructor Absence")
+				& (row.course_schedule.isin(chunk))
+				& (parent.status != "Cancelled")
+			)
+			.groupby(parent.name, parent.status)
+			.run()
+		):
+			hit = hits.setdefault(name, frappe._dict(status=status, count=0))
+			hit.count += count
+	applied = sorted(name for name, hit in hits.items() if hit.status == "Applied")
+	if applied:
+		frappe.throw(
+			_(
+				"Cover is applied to some of these lessons by Instructor Absence {0}. Cancel the absence first "
+				"(that puts its lessons back), then publish, then record the absence again."
+			).format(", ".join(applied)),
+			CoverAppliedError,
+			title=_("Cannot replace the schedules"),
+		)
+	for name in sorted(hits):
+		doc = frappe.get_doc(DOCTYPE, name)
+		doc.set("covers", [])
+		doc.status = "Draft"
+		doc.affected_count = doc.uncovered_count = 0
+		doc.flags.ignore_permissions = True  # the publisher was authorized to replace the schedules
+		_save(doc)
 
 
 def covers_concerning(instructors: list[str]) -> list[dict]:

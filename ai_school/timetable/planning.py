@@ -215,7 +215,10 @@ def busy_in_other_plans(doc, days: list[str], periods: list) -> dict[tuple[str, 
 	if not term:
 		return busy
 	others = frappe.get_all(
-		"Timetable Plan", filters={"status": "Published", "name": ("!=", doc.name or "")}, pluck="name"
+		"Timetable Plan",
+		# a plan being published has its timetable (partly) in Course Schedules already
+		filters={"status": ("in", ("Published", "Publishing")), "name": ("!=", doc.name or "")},
+		pluck="name",
 	)
 	for name in others:
 		other = frappe.get_doc("Timetable Plan", name)

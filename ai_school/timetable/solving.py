@@ -1,7 +1,8 @@
 """Solve a Timetable Plan in a background job and store the result on the plan.
 
-The solver (OR-Tools) is imported inside the job only. A failing job rolls back to its savepoint, logs the
-traceback and marks the plan Failed: a plan is never left half-written.
+The solver (OR-Tools) is imported inside the job only. The job holds no transaction while the solver runs
+(see `solve_plan`). A failing job rolls back its write, logs the traceback and marks the plan Failed: a plan
+is never left half-written.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from frappe import _
 from frappe.utils import now_datetime
 from frappe.utils.background_jobs import is_job_enqueued
 
-from ai_school.timetable import planning
+from ai_school.timetable import planning, publishing
 
 PROGRESS_EVENT = "ai_school:timetable_progress"
 SOLVE_TIMEOUT_MARGIN = 300
@@ -29,6 +30,7 @@ def is_solving(doc) -> bool:
 
 
 def enqueue_solve(doc) -> None:
+	publishing.refuse_if_publishing(publishing.lock_plan(doc.name))
 	if is_solving(doc):
 		frappe.throw(_("Timetable Plan {0} is already being solved; wait for it to finish").format(doc.name))
 	if not doc.lessons:
@@ -46,37 +48,72 @@ def enqueue_solve(doc) -> None:
 	)
 
 
-def solve_plan(plan: str, user: str | None = None) -> None:
-	"""Background job: build the model from the plan, solve it and store the result."""
-	frappe.db.savepoint("timetable_solve")
+def solve_plan(plan: str, user: str | None = None, commit: bool = True) -> None:
+	"""Background job: read the plan, solve it with no transaction open, then write the result.
+
+	The reading transaction is committed before the solver starts, so nothing is held for the minutes a solve
+	takes (no snapshot, no row lock). The result is written in a new transaction that locks the plan row
+	first and reads the plan afresh: a form saved while the solver ran keeps its changes and does not make
+	the job fail; the result notes that it was computed from the plan as it was when the solve started.
+	`commit=False` keeps everything in the caller's transaction (tests, the console).
+	"""
 	try:
 		doc = frappe.get_doc("Timetable Plan", plan)
 		problem = planning.build_problem(doc)
 		hint = planning.previous_hint(doc, problem)
-		limit = float(doc.time_limit or 30)
-		solution = solve_with_progress(
-			problem,
-			plan=plan,
-			user=user,
-			time_limit=limit,
-			seed=int(doc.seed or 0),
-			hint=hint or None,
-			minimize_moves=1 if hint and doc.keep_placements else 0,
-		)
-		doc.reload()  # the form may have been saved while the solver ran
+		read_at = doc.modified
+		options = {
+			"time_limit": float(doc.time_limit or 30),
+			"seed": int(doc.seed or 0),
+			"hint": hint or None,
+			"minimize_moves": 1 if hint and doc.keep_placements else 0,
+		}
+	except Exception:
+		_failed(plan, user)
+		return
+	if commit:
+		frappe.db.commit()
+	try:
+		solution = solve_with_progress(problem, plan=plan, user=user, **options)
+	except Exception:
+		_failed(plan, user)
+		return
+	frappe.db.savepoint("timetable_solve")
+	try:
+		frappe.db.get_value("Timetable Plan", plan, "name", for_update=True)  # first read: current data
+		doc = frappe.get_doc("Timetable Plan", plan)
 		store_result(doc, problem, solution)
+		if str(doc.modified) != str(read_at):
+			doc.explanation = "\n".join(
+				filter(
+					None,
+					[
+						_(
+							"The plan was saved while the solver ran; this result is for the plan as it was "
+							"when the solve started. Solve again to include the changes."
+						),
+						doc.explanation,
+					],
+				)
+			)
 		planning.save_computed(doc, ignore_permissions=True)
 	except Exception:
 		frappe.db.rollback(save_point="timetable_solve")
-		frappe.log_error(
-			title=f"Timetable Plan {plan}: solve failed",
-			reference_doctype="Timetable Plan",
-			reference_name=plan,
-		)
-		frappe.db.set_value("Timetable Plan", plan, "status", "Failed", update_modified=False)
-		_notify_done(plan, user, "Failed")
+		_failed(plan, user)
 		return
 	_notify_done(plan, user, doc.status)
+	if commit:
+		frappe.db.commit()
+
+
+def _failed(plan: str, user: str | None) -> None:
+	frappe.log_error(
+		title=f"Timetable Plan {plan}: solve failed",
+		reference_doctype="Timetable Plan",
+		reference_name=plan,
+	)
+	frappe.db.set_value("Timetable Plan", plan, "status", "Failed", update_modified=False)
+	_notify_done(plan, user, "Failed")
 
 
 def store_result(doc, problem, solution) -> None:

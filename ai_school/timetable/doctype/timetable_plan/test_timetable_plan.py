@@ -5,18 +5,23 @@
 groups, a lab, a holiday; load, solve (the job function, inline), edit, lock, publish and the conflicts
 report."""
 
+import threading
+import time
 from datetime import timedelta
 from unittest.mock import patch
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate, today
+from frappe.utils.background_jobs import is_job_enqueued
 
-from ai_school import education_data
+from ai_school import education_data, rate_limits
+from ai_school.api import absence as absence_api
 from ai_school.api import timetable as api
 from ai_school.core.timetable.validator import validate
 from ai_school.tests.utils import make_course, make_student, make_user, unique
-from ai_school.timetable import editing, planning, publishing
+from ai_school.timetable import absence as absence_service
+from ai_school.timetable import editing, planning, publishing, solving
 from ai_school.timetable.conflicts import SHARED_CLASH, term_conflicts
 from ai_school.timetable.custom_fields import install_custom_fields
 from ai_school.timetable.report.timetable_conflicts import timetable_conflicts as report
@@ -60,7 +65,7 @@ class TestTimetablePlan(FrappeTestCase):
 
 	def solved(self):
 		self.loaded()
-		solve_plan(self.plan.name, "Administrator")
+		solve_plan(self.plan.name, "Administrator", commit=False)
 		self.plan.reload()
 		self.assertEqual(self.plan.status, "Solved", self.plan.explanation)
 		return self.plan
@@ -134,7 +139,7 @@ class TestTimetablePlan(FrappeTestCase):
 				{"resource_type": "Instructor", "instructor": self.school.instructors[0], "day": day},
 			)
 		self.plan.save()
-		solve_plan(self.plan.name, "Administrator")
+		solve_plan(self.plan.name, "Administrator", commit=False)
 		self.plan.reload()
 		self.assertEqual(self.plan.status, "Infeasible")
 		self.assertTrue(self.plan.explanation)
@@ -157,7 +162,24 @@ class TestTimetablePlan(FrappeTestCase):
 		self.assertEqual((plan.status, plan.published_count), ("Published", expected))
 		one = frappe.get_doc("Course Schedule", names[0])
 		self.assertEqual(one.timetable_plan, plan.name)
-		self.assertTrue(one.title and one.instructor_name and one.color)
+		self.assertEqual(
+			one.instructor_name, frappe.db.get_value("Instructor", one.instructor, "instructor_name")
+		)
+		# title and colour are what Education's own controller gives the same schedule
+		education = frappe.get_doc(
+			{
+				"doctype": "Course Schedule",
+				"course": one.course,
+				"instructor": one.instructor,
+				"instructor_name": one.instructor_name,
+				"class_schedule_color": one.class_schedule_color,
+			}
+		)
+		education.set_title()
+		education.set_hex_color()
+		self.assertEqual((one.title, one.color), (education.title, education.color))
+		colours = frappe.get_meta("Course Schedule").get_options("class_schedule_color").split("\n")
+		self.assertIn(one.class_schedule_color, colours)
 
 	def test_republish_replaces_only_this_plans_schedules(self):
 		plan = self.solved()
@@ -188,14 +210,56 @@ class TestTimetablePlan(FrappeTestCase):
 		self.assertEqual(after, before)
 		self.assertEqual(frappe.db.get_value("Timetable Plan", plan.name, "published_count"), len(before))
 
-	def test_publish_job_publishes_and_reports_failures_without_raising(self):
+	def test_republishing_keeps_every_absence_cancellable(self):
 		plan = self.solved()
-		publishing.publish_job(plan.name, "Administrator")
-		self.assertEqual(education_data.count_plan_schedules(plan.name), self.expected_schedule_count())
-		before = set(education_data.get_plan_schedules(plan.name, self.school.term_dates[0]))
-		with patch.object(publishing, "insert_schedule", side_effect=frappe.ValidationError("boom")):
-			publishing.publish_job(plan.name, "Administrator")  # logged, not raised: the worker carries on
-		self.assertEqual(set(education_data.get_plan_schedules(plan.name, self.school.term_dates[0])), before)
+		publishing.publish_plan(plan.name)
+		schedules = sorted(self.plan_schedules(), key=lambda s: (s.schedule_date, s.from_time))
+		first = schedules[0]
+		second = next(s for s in schedules if getdate(s.schedule_date) != getdate(first.schedule_date))
+		substitute = frappe.get_doc({"doctype": "Instructor", "instructor_name": unique("Sub")}).insert().name
+		applied = self.absence_with_cover(first, substitute)
+		absence_service.apply(applied)
+		self.assertEqual(frappe.db.get_value("Course Schedule", first.name, "instructor"), substitute)
+		proposed = self.absence_with_cover(second, substitute)
+
+		# applied cover: publishing again is refused, nothing is replaced, the absence can still be cancelled
+		with self.assertRaises(frappe.ValidationError):
+			publishing.publish_plan(plan.name)
+		self.assertTrue(frappe.db.exists("Course Schedule", first.name))
+		absence_api.cancel_absence(applied.name)
+		self.assertEqual(frappe.db.get_value("Course Schedule", first.name, "instructor"), first.instructor)
+
+		# a proposal only: publishing replaces the schedules and drops the proposal, the absence stays usable
+		publishing.publish_plan(plan.name)
+		self.assertFalse(frappe.db.exists("Course Schedule", second.name))
+		proposed.reload()
+		self.assertEqual((proposed.status, len(proposed.covers)), ("Draft", 0))
+		self.assertEqual(absence_api.cancel_absence(proposed.name), {"reverted": 0})
+		self.assertEqual(frappe.db.get_value("Instructor Absence", proposed.name, "status"), "Cancelled")
+
+	def test_other_records_linked_to_the_schedules_refuse_the_publish(self):
+		plan = self.solved()
+		publishing.publish_plan(plan.name)
+		schedule = self.plan_schedules()[0]
+		student = frappe.get_all(
+			"Student Group Student", filters={"parent": schedule.student_group}, pluck="student", limit=1
+		)[0]
+		leave = frappe.get_doc(
+			{
+				"doctype": "Student Leave Application",
+				"student": student,
+				"from_date": schedule.schedule_date,
+				"to_date": schedule.schedule_date,
+				"attendance_based_on": "Course Schedule",
+				"course_schedule": schedule.name,
+			}
+		).insert()
+		with self.assertRaises(frappe.ValidationError):
+			publishing.publish_plan(plan.name)
+		self.assertTrue(frappe.db.exists("Course Schedule", schedule.name))
+		leave.delete()
+		publishing.publish_plan(plan.name)
+		self.assertFalse(frappe.db.exists("Course Schedule", schedule.name))
 
 	def test_failure_on_first_publish_leaves_nothing(self):
 		plan = self.solved()
@@ -230,7 +294,7 @@ class TestTimetablePlan(FrappeTestCase):
 			for k in range(a.length)
 		}
 		self.assertEqual(problem.teacher_map()[teacher].unavailable, frozenset(taken))
-		solve_plan(other.name, "Administrator")
+		solve_plan(other.name, "Administrator", commit=False)
 		other.reload()
 		self.assertEqual(other.status, "Solved", other.explanation)
 		publishing.publish_plan(other.name)  # refuses on any clash with the first plan's schedules
@@ -268,7 +332,7 @@ class TestTimetablePlan(FrappeTestCase):
 		plan.reload()
 		plan.seed = 7
 		plan.save()
-		solve_plan(plan.name, "Administrator")
+		solve_plan(plan.name, "Administrator", commit=False)
 		plan.reload()
 		self.assertEqual(plan.status, "Solved")
 		row = next(a for a in plan.assignments if a.lesson_id == lesson.lesson_id)
@@ -369,12 +433,311 @@ class TestTimetablePlan(FrappeTestCase):
 				return day, period
 		self.fail("no free slot to move to")
 
+	def absence_with_cover(self, schedule, substitute):
+		"""A whole-day absence of the schedule's instructor with cover proposed for that one lesson."""
+		doc = frappe.get_doc(
+			{
+				"doctype": "Instructor Absence",
+				"instructor": schedule.instructor,
+				"from_date": schedule.schedule_date,
+				"to_date": schedule.schedule_date,
+				"whole_day": 1,
+			}
+		).insert()
+		doc.append(
+			"covers",
+			{
+				"course_schedule": schedule.name,
+				"schedule_date": schedule.schedule_date,
+				"from_time": schedule.from_time,
+				"to_time": schedule.to_time,
+				"student_group": schedule.student_group,
+				"course": schedule.course,
+				"room": schedule.room,
+				"action": "Substitute",
+				"substitute": substitute,
+				"cover_status": "Proposed",
+			},
+		)
+		doc.status = "Proposed"
+		doc.flags.from_cover_service = True
+		doc.save()
+		return doc
+
 	def plan_schedules(self):
 		return [
 			s
 			for s in education_data.get_course_schedules(*self.school.term_dates)
 			if s.timetable_plan == self.plan.name
 		]
+
+
+class TestTimetablePlanConcurrency(FrappeTestCase):
+	"""What other connections do at the same time: two publishes at once, a publish resumed after a failure,
+	a form saved while the solver runs. Other connections only see committed data, so these tests commit
+	their school and delete it again in tearDown (drop_school)."""
+
+	def setUp(self):
+		install_custom_fields()
+		self.user_creation_skip = frappe.db.get_single_value("Education Settings", "user_creation_skip")
+		frappe.db.set_single_value("Education Settings", "user_creation_skip", 1)
+		self.school = make_school()
+		self.plan = make_plan(self.school)
+		frappe.db.commit()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		drop_school(self.school, [self.plan.name])
+		frappe.db.set_single_value("Education Settings", "user_creation_skip", self.user_creation_skip)
+		rate_limits.reset("timetable.publish", "Administrator")
+		frappe.db.commit()
+
+	def solved(self):
+		planning.load_from_student_groups(self.plan)
+		for row in self.plan.lessons:
+			row.update({"periods_per_week": 3, "room_kind": "Classroom"})
+		self.plan.save()
+		frappe.db.commit()
+		solve_plan(self.plan.name, "Administrator")
+		frappe.db.commit()
+		self.plan.reload()
+		self.assertEqual(self.plan.status, "Solved", self.plan.explanation)
+		return self.plan
+
+	def schedule_keys(self) -> list[tuple]:
+		return [
+			(s.student_group, s.course, s.instructor, s.room, getdate(s.schedule_date), str(s.from_time))
+			for s in education_data.get_course_schedules(*self.school.term_dates)
+			if s.timetable_plan == self.plan.name
+		]
+
+	def expected_count(self) -> int:
+		rows, _info = publishing.plan_schedules(frappe.get_doc("Timetable Plan", self.plan.name))
+		return len(rows)
+
+	def test_two_publishes_at_once_write_each_schedule_once(self):
+		self.solved()
+		expected = self.expected_count()
+		barrier = threading.Barrier(2)
+
+		def publish():
+			barrier.wait(timeout=30)
+			return api.publish(self.plan.name)
+
+		results = run_in_threads([publish, publish])
+		frappe.db.rollback()  # a snapshot that includes what the threads committed
+		errors = [r for r in results if isinstance(r, BaseException)]
+		self.assertEqual(errors, [], "the second publish waits for the first, then replaces its schedules")
+		self.assertEqual([r["created"] for r in results], [expected, expected])
+		keys = self.schedule_keys()
+		self.assertEqual(len(keys), expected)
+		self.assertEqual(len(set(keys)), expected, "a lesson was scheduled twice on one date")
+		self.assertEqual(frappe.db.get_value("Timetable Plan", self.plan.name, "status"), "Published")
+
+	def test_a_publish_is_refused_while_a_background_one_is_queued(self):
+		self.solved()
+		with patch.object(publishing, "INLINE_LIMIT", 0):
+			self.assertTrue(api.publish(self.plan.name)["queued"])
+		frappe.db.commit()  # enqueues the job (after commit)
+		publishing.lock_plan(self.plan.name)  # the job waits for this lock before its first batch
+		self.assertTrue(is_job_enqueued(publishing.publish_job_id(self.plan.name)))
+		with self.assertRaises(frappe.ValidationError) as refused:
+			publishing.enqueue_or_publish(self.plan)
+		self.assertIn("being published", str(refused.exception))
+		with self.assertRaises(frappe.ValidationError):
+			solving.enqueue_solve(frappe.get_doc("Timetable Plan", self.plan.name))
+		frappe.db.rollback()  # releases the lock: a bench worker now runs the job
+		deadline = time.monotonic() + 300
+		while time.monotonic() < deadline:
+			frappe.db.rollback()  # a fresh snapshot each time
+			if frappe.db.get_value("Timetable Plan", self.plan.name, "publish_status") in ("Done", "Failed"):
+				break
+			time.sleep(1)
+		state = frappe.db.get_value(
+			"Timetable Plan", self.plan.name, ["status", "publish_status", "publish_progress"], as_dict=True
+		)
+		self.assertEqual((state.status, state.publish_status), ("Published", "Done"), state.publish_progress)
+		self.assertEqual(len(self.schedule_keys()), self.expected_count())
+
+	def test_a_failed_background_publish_resumes_without_duplicates(self):
+		self.solved()
+		publishing.publish_plan(self.plan.name)  # a first timetable, to be replaced
+		frappe.db.commit()
+		previous = set(education_data.get_plan_schedules(self.plan.name, self.school.term_dates[0]))
+		expected = self.expected_count()
+		real_insert, inserted = publishing.insert_schedule, []
+
+		def failing_insert(row):
+			if len(inserted) == 25:
+				raise frappe.ValidationError("simulated failure while inserting")
+			inserted.append(row)
+			return real_insert(row)
+
+		run = publishing.start_run(self.plan.name, expected, resume=False)
+		frappe.db.commit()
+		with (
+			patch.object(publishing, "BATCH_SIZE", 10),
+			patch.object(publishing, "insert_schedule", failing_insert),
+		):
+			publishing.publish_job(self.plan.name, "Administrator", run)  # logged, not raised
+		state = frappe.db.get_value(
+			"Timetable Plan",
+			self.plan.name,
+			["status", "publish_status", "publish_done", "publish_progress", "publish_old_removed"],
+			as_dict=True,
+		)
+		# two batches of 10 committed, the third rolled back; never shown as Published
+		self.assertEqual(
+			(state.status, state.publish_status, state.publish_done), ("Publishing", "Failed", 20)
+		)
+		self.assertIn("simulated failure", state.publish_progress)
+		self.assertEqual(state.publish_old_removed, 1)
+		now = set(education_data.get_plan_schedules(self.plan.name, self.school.term_dates[0]))
+		self.assertEqual(len(now), 20)
+		self.assertFalse(now & previous, "the previous schedules were removed first")
+
+		run = publishing.start_run(self.plan.name, expected, resume=True)
+		frappe.db.commit()
+		publishing.publish_job(self.plan.name, "Administrator", run)
+		plan = frappe.get_doc("Timetable Plan", self.plan.name)
+		self.assertEqual(
+			(plan.status, plan.publish_status, plan.published_count), ("Published", "Done", expected)
+		)
+		keys = self.schedule_keys()
+		self.assertEqual((len(keys), len(set(keys))), (expected, expected))
+		self.assertTrue(
+			now <= set(education_data.get_plan_schedules(self.plan.name, self.school.term_dates[0]))
+		)
+
+	def test_a_publish_takes_over_a_background_one_without_duplicates(self):
+		self.solved()
+		expected = self.expected_count()
+		run = publishing.start_run(self.plan.name, expected, resume=False)
+		frappe.db.commit()
+		real_insert, started = publishing.insert_schedule, threading.Event()
+
+		def slow_insert(row):
+			started.set()
+			time.sleep(0.02)
+			return real_insert(row)
+
+		def background():
+			publishing.publish_job(self.plan.name, "Administrator", run)
+			return frappe.db.get_value("Timetable Plan", self.plan.name, "publish_run")
+
+		def publish_meanwhile():
+			started.wait(timeout=60)
+			return api.publish(self.plan.name)  # no job is enqueued: a dead run, taken over
+
+		with (
+			patch.object(publishing, "BATCH_SIZE", 5),
+			patch.object(publishing, "insert_schedule", slow_insert),
+		):
+			results = run_in_threads([background, publish_meanwhile])
+		frappe.db.rollback()  # a snapshot that includes what the threads committed
+		self.assertFalse([r for r in results if isinstance(r, BaseException)], results)
+		self.assertEqual(results[1]["created"], expected)
+		keys = self.schedule_keys()
+		self.assertEqual((len(keys), len(set(keys))), (expected, expected))
+		self.assertEqual(frappe.db.get_value("Timetable Plan", self.plan.name, "status"), "Published")
+
+	def test_a_form_saved_while_the_solver_runs_keeps_its_change_and_the_result(self):
+		planning.load_from_student_groups(self.plan)
+		for row in self.plan.lessons:
+			row.update({"periods_per_week": 3, "room_kind": "Classroom"})
+		self.plan.save()
+		frappe.db.commit()
+		real_solve, seen = solving.solve_with_progress, {}
+
+		def save_form_while_solving(problem, **options):
+			def save_form():
+				form = frappe.get_doc("Timetable Plan", self.plan.name)
+				form.title = "Saved during the solve"
+				form.save()
+
+			seen["form_save"] = run_in_threads([save_form])[0]
+			# what the job's own connection reads now: with a transaction kept open since before the solve, it
+			# would still see that older snapshot
+			seen["title_read_by_job"] = frappe.db.get_value("Timetable Plan", self.plan.name, "title")
+			return real_solve(problem, **options)
+
+		with patch.object(solving, "solve_with_progress", save_form_while_solving):
+			solve_plan(self.plan.name, "Administrator")
+		self.assertIsNone(seen["form_save"])
+		self.assertEqual(
+			seen["title_read_by_job"], "Saved during the solve", "the job kept a transaction open"
+		)
+		frappe.db.rollback()
+		plan = frappe.get_doc("Timetable Plan", self.plan.name)
+		self.assertEqual(plan.status, "Solved", plan.explanation)
+		self.assertEqual(plan.title, "Saved during the solve")
+		self.assertTrue(plan.assignments)
+		self.assertIn("saved while the solver ran", plan.explanation)
+
+
+def run_in_threads(functions) -> list:
+	"""Run each function in its own thread with its own site connection (as Administrator) and commit;
+	returns their results, or the exception each raised."""
+	site, sites_path = frappe.local.site, frappe.local.sites_path
+	results: list = [None] * len(functions)
+
+	def target(index, function):
+		frappe.init(site=site, sites_path=sites_path)
+		frappe.connect()
+		frappe.set_user("Administrator")
+		try:
+			results[index] = function()
+			frappe.db.commit()
+		except BaseException as exc:
+			frappe.db.rollback()
+			results[index] = exc
+		finally:
+			frappe.destroy()
+
+	threads = [threading.Thread(target=target, args=(i, f)) for i, f in enumerate(functions)]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join(timeout=600)
+	return results
+
+
+def drop_school(school, plans: list[str]) -> None:
+	"""Delete a committed school made by make_school, and what the tests made with it."""
+	groups = frappe.get_all("Student Group", filters={"academic_year": school.year}, pluck="name")
+	frappe.db.delete("Course Schedule", {"timetable_plan": ("in", plans)})
+	frappe.db.delete("Course Schedule", {"student_group": ("in", groups)})
+	for name in frappe.get_all(
+		"Instructor Absence", {"instructor": ("in", school.instructors)}, pluck="name"
+	):
+		frappe.delete_doc("Instructor Absence", name, force=True, delete_permanently=True)
+	students = set(school.students)
+	for group in groups:
+		students.update(
+			frappe.get_all(
+				"Student Group Student", {"parent": group, "parenttype": "Student Group"}, pluck="student"
+			)
+		)
+	customers = [
+		c for c in frappe.get_all("Student", {"name": ("in", list(students))}, pluck="customer") if c
+	]
+	deletions = [
+		("Timetable Plan", plans),
+		("Student Group", groups),
+		("Student", sorted(students)),
+		("Customer", customers),
+		("Instructor", school.instructors),
+		("Room", list(school.rooms.values())),
+		("Course", list(school.courses.values())),
+		("Academic Term", school.terms),
+	]
+	for doctype, names in deletions:
+		for name in names:
+			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
+	frappe.db.set_value("Company", school.company, "default_holiday_list", school.previous_holiday_list)
+	frappe.delete_doc("Holiday List", school.holiday_list, force=True, delete_permanently=True)
+	frappe.delete_doc("Academic Year", school.year, force=True, delete_permanently=True)
 
 
 # --- a small school --------------------------------------------------------------------------------------
@@ -425,6 +788,7 @@ def make_school() -> frappe._dict:
 			"holidays": [{"holiday_date": holiday, "description": "School holiday"}],
 		}
 	).insert()
+	previous_holiday_list = frappe.db.get_value("Company", company, "default_holiday_list")
 	frappe.db.set_value("Company", company, "default_holiday_list", holiday_list.name)
 
 	instructors = [
@@ -461,6 +825,9 @@ def make_school() -> frappe._dict:
 	group("history", students[0:2], instructors[2:3], disabled=1)
 	group("history", students[0:2], instructors[2:3], academic_term=other_term.name)
 	return school.update(
+		terms=[term.name, other_term.name],
+		holiday_list=holiday_list.name,
+		previous_holiday_list=previous_holiday_list,
 		term_dates=(start, end),
 		holiday=holiday,
 		company=company,

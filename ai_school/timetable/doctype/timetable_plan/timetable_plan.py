@@ -24,6 +24,13 @@ SERVER_FIELDS = (
 	"published_count",
 	"published_on",
 	"publish_notes",
+	"publish_status",
+	"publish_progress",
+	"publish_done",
+	"publish_total",
+	"publish_start",
+	"publish_old_removed",
+	"publish_run",
 	"problem_json",
 	"solution_json",
 )
@@ -42,8 +49,16 @@ class TimetablePlan(Document):
 
 	def keep_server_fields(self):
 		before = self.get_doc_before_save()
+		# The solve and publish jobs write these with db_set / set_value in their own transactions while the
+		# form stays open; read their latest committed values (a locking read, as the save locks the row
+		# anyway) rather than this request's possibly older snapshot, so a form save never rolls them back.
+		latest = (
+			frappe.db.get_value(self.doctype, self.name, SERVER_FIELDS, as_dict=True, for_update=True)
+			if before
+			else None
+		)
 		for field in SERVER_FIELDS:
-			self.set(field, before.get(field) if before else None)
+			self.set(field, latest.get(field) if latest else None)
 		self.status = self.status or "Draft"
 		self.set("assignments", [row.as_dict() for row in before.assignments] if before else [])
 
