@@ -31,45 +31,71 @@ frappe.ui.form.on("Timetable Plan", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		const busy = frm.doc.status === "Solving";
-		const solved = ["Solved", "Published"].includes(frm.doc.status);
+		const publishing = ["Queued", "Running"].includes(frm.doc.publish_status);
+		const solved = ["Solved", "Published", "Publishing"].includes(frm.doc.status);
+		// Handlers return nothing, so the toolbar never disables their button waiting on a promise that may not
+		// settle; frappe.call's freeze blocks double clicks, and a failed call leaves the button usable.
 		const call = (method, args, then) =>
-			frappe.call({ method: API + method, args: { plan: frm.doc.name, ...args }, freeze: true }).then((r) => then && then(r.message));
+			frappe
+				.call({ method: API + method, args: { plan: frm.doc.name, ...args }, freeze: true })
+				.then((r) => then && then(r.message));
 
-		if (!busy) {
-			frm.add_custom_button(__("Load from Student Groups"), () =>
-				call("load_from_student_groups", {}, (r) => {
-					frappe.show_alert(__("{0} lesson rows loaded", [r.lessons]));
-					frm.reload_doc();
-				})
-			);
-			frm.add_custom_button(__("Solve"), () =>
-				frm.save().then(() =>
-					call("solve", {}, () => {
-						frappe.show_progress(__("Solving timetable"), 1, 100, __("Queued"));
-						frm.reload_doc();
-					})
-				)
-			).addClass("btn-primary");
+		if (publishing) {
+			frm.dashboard.set_headline(frappe.utils.escape_html(frm.doc.publish_progress || __("Publishing")), "blue");
+		} else if (frm.doc.publish_status === "Failed") {
+			frm.dashboard.set_headline(frappe.utils.escape_html(frm.doc.publish_progress || __("Publishing failed")), "red");
 		}
-		if (solved) {
-			frm.add_custom_button(__("Publish"), () =>
-				frappe.confirm(__("Create Course Schedules for the rest of the term (replacing this plan's future ones)?"), () =>
+
+		if (!busy && !publishing) {
+			frm.add_custom_button(__("Load from Student Groups"), () => {
+				ai_school_timetable
+					.save_first(frm)
+					.then(() =>
+						call("load_from_student_groups", {}, (r) => {
+							frappe.show_alert(__("{0} lesson rows loaded", [r.lessons]));
+							frm.reload_doc();
+						})
+					)
+					.catch(() => {});
+			});
+			frm.add_custom_button(__("Solve"), () => {
+				ai_school_timetable
+					.save_first(frm)
+					.then(() =>
+						call("solve", {}, () => {
+							frappe.show_progress(__("Solving timetable"), 1, 100, __("Queued"));
+							frm.reload_doc();
+						})
+					)
+					.catch(() => {});
+			}).addClass("btn-primary");
+		}
+		if (solved && !busy && !publishing) {
+			const resume = frm.doc.status === "Publishing";
+			frm.add_custom_button(resume ? __("Resume Publishing") : __("Publish"), () => {
+				const question = resume
+					? __("Finish publishing this plan's Course Schedules?")
+					: __("Create Course Schedules for the rest of the term (replacing this plan's future ones)?");
+				frappe.confirm(question, () =>
 					call("publish", {}, (r) => {
 						if (r.queued) frappe.show_alert(__("Publishing {0} Course Schedules in the background", [r.count]));
 						else frappe.msgprint(__("{0} Course Schedules created, {1} replaced, {2} holiday dates skipped", [r.created, r.replaced, r.skipped_holidays]));
 						frm.reload_doc();
-					})
-				)
-			);
+					}).catch(() => {})
+				);
+			});
 		}
-		frm.add_custom_button(__("Validate"), () =>
-			frappe.call({ method: API + "validate_plan", args: { plan: frm.doc.name }, type: "GET" }).then(({ message: r }) => {
-				const lines = [];
-				if (r.summary) lines.push(`<pre>${frappe.utils.escape_html(r.summary)}</pre>`);
-				if (r.term_conflicts !== null) lines.push(__("Conflicts among this term's Course Schedules: {0}", [r.term_conflicts]));
-				frappe.msgprint({ title: __("Validation"), message: lines.join("<br>") || __("Nothing to validate yet") });
-			})
-		);
+		frm.add_custom_button(__("Validate"), () => {
+			frappe
+				.call({ method: API + "validate_plan", args: { plan: frm.doc.name }, type: "GET", freeze: true })
+				.then(({ message: r }) => {
+					const lines = [];
+					if (r.summary) lines.push(`<pre>${frappe.utils.escape_html(r.summary)}</pre>`);
+					if (r.term_conflicts !== null) lines.push(__("Conflicts among this term's Course Schedules: {0}", [r.term_conflicts]));
+					frappe.msgprint({ title: __("Validation"), message: lines.join("<br>") || __("Nothing to validate yet") });
+				})
+				.catch(() => {});
+		});
 		frm.add_custom_button(__("Conflicts Report"), () =>
 			frappe.set_route("query-report", "Timetable Conflicts", { academic_term: frm.doc.academic_term })
 		);
@@ -78,6 +104,16 @@ frappe.ui.form.on("Timetable Plan", {
 });
 
 const ai_school_timetable = {
+	// Save the form when it has unsaved changes, then go on; resolve at once when there is nothing to save.
+	// frm.save() on an unchanged form only shows "No changes in document" and never settles, and on a failed
+	// save it still resolves; this rejects instead, so the action is not run on the old version.
+	save_first(frm) {
+		if (!frm.is_dirty()) return Promise.resolve();
+		return new Promise((resolve, reject) => {
+			frm.save("Save", (r) => (r && !r.exc && !frm.is_dirty() ? resolve() : reject()), null, reject);
+		});
+	},
+
 	render(frm) {
 		const $wrap = $(frm.fields_dict.grid_html.wrapper).empty();
 		if (!frm.doc.solution_json) {
