@@ -6,6 +6,7 @@ what the user may see (see ai_school/permissions.py) and must not hand these res
 """
 
 import frappe
+from frappe.utils import today
 
 from erpnext.setup.doctype.employee.employee import get_holiday_list_for_employee
 
@@ -30,15 +31,38 @@ def get_wards_of_user(user: str) -> list[str]:
 	)
 
 
-def get_students_taught_by_user(user: str) -> list[str]:
-	"""Active students of the enabled Student Groups where `user` (through Employee -> Instructor) teaches."""
+def get_current_academic_years() -> list[str]:
+	"""The academic year(s) staff access is scoped to: Education Settings' Current Academic Year; when the site
+	sets none, every Academic Year whose dates include today; [] when none does either (no year is current,
+	so instructors see no student records until one is set)."""
+	current = frappe.db.get_value("Education Settings", "Education Settings", "current_academic_year")
+	if current:
+		return [current]
+	on_date = today()
+	return frappe.get_all(
+		"Academic Year",
+		filters={"year_start_date": ("<=", on_date), "year_end_date": (">=", on_date)},
+		pluck="name",
+		order_by="name asc",
+	)
+
+
+def get_instructors_in_service(user: str) -> list[str]:
+	"""Instructors (not Left) whose Employee record belongs to `user`."""
 	employees = frappe.get_all("Employee", filters={"user_id": user}, pluck="name")
 	if not employees:
 		return []
-	instructors = frappe.get_all(
+	return frappe.get_all(
 		"Instructor", filters={"employee": ("in", employees), "status": ("!=", "Left")}, pluck="name"
 	)
-	if not instructors:
+
+
+def get_current_groups_taught_by_user(user: str) -> list[frappe._dict]:
+	"""Enabled Student Groups of the current academic year (see get_current_academic_years) that `user`
+	instructs through Employee -> Instructor: name and course of each."""
+	instructors = get_instructors_in_service(user)
+	years = get_current_academic_years()
+	if not instructors or not years:
 		return []
 	groups = frappe.get_all(
 		"Student Group Instructor",
@@ -48,17 +72,43 @@ def get_students_taught_by_user(user: str) -> list[str]:
 	)
 	if not groups:
 		return []
-	enabled_groups = frappe.get_all(
-		"Student Group", filters={"name": ("in", groups), "disabled": 0}, pluck="name"
+	return frappe.get_all(
+		"Student Group",
+		filters={"name": ("in", groups), "disabled": 0, "academic_year": ("in", years)},
+		fields=["name", "course"],
+		order_by="name asc",
 	)
-	if not enabled_groups:
+
+
+def get_students_taught_by_user(user: str) -> list[str]:
+	"""Active students of the groups `user` teaches this academic year (get_current_groups_taught_by_user):
+	last year's classes, disabled groups and inactive members give no access."""
+	groups = [group.name for group in get_current_groups_taught_by_user(user)]
+	if not groups:
 		return []
 	return frappe.get_all(
 		"Student Group Student",
-		filters={"parent": ("in", enabled_groups), "parenttype": "Student Group", "active": 1},
+		filters={"parent": ("in", groups), "parenttype": "Student Group", "active": 1},
 		pluck="student",
 		distinct=True,
 	)
+
+
+def is_active_in_groups(student: str, groups: list[str]) -> bool:
+	"""Whether `student` is an active member of any of `groups`."""
+	if not student or not groups:
+		return False
+	return bool(
+		frappe.db.exists(
+			"Student Group Student",
+			{"parent": ("in", groups), "parenttype": "Student Group", "student": student, "active": 1},
+		)
+	)
+
+
+def get_user_of_student(student: str) -> str | None:
+	"""The portal account of a Student, if it has one."""
+	return frappe.db.get_value("Student", student, "user") if student else None
 
 
 def get_guardian_users() -> list[str]:

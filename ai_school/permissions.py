@@ -3,14 +3,21 @@
 Roles (DocPerm) decide what a user may do with a DocType; these rules narrow which records:
 
 - Administrator, System Manager, Education Manager, Academics User: every record.
-- Instructor: records of the active students of the enabled Student Groups they instruct.
+- Instructor: records of the active students of the enabled Student Groups they instruct in the current
+  academic year (Education Settings' Current Academic Year; if unset, the years whose dates include today; if
+  none, no student records). Last year's classes give no access.
 - Guardian: records of their wards (the students whose guardians table names them).
 - Student: their own records; chat sessions and engagement logs also when they are the chatting user.
-- Students and guardians see an Assessment Insight only once a teacher has set it to Shared.
+- Students and guardians see an Assessment Insight only once a teacher has set it to Shared; an Instructor may
+  share (or change a shared) insight only for a group they teach this year, or for its course when they teach
+  the student that course this year.
 - Anyone else, Guest included: nothing.
 
 Child tables (chat messages, risk factors, course standings, insight gaps) follow their parent: Frappe checks
 the parent for a single row, and the query conditions below also cover list queries on the child itself.
+
+Students and guardians get no staff residue on these records (ai_school/privacy.py): no version history,
+no staff comments, no timeline in the form's docinfo.
 
 Fields the server computes are guarded twice: students and guardians hold read-only DocPerms, and
 `protect_computed_fields` undoes direct writes by anyone outside the staff roles.
@@ -19,6 +26,7 @@ Fields the server computes are guarded twice: students and guardians hold read-o
 from dataclasses import dataclass
 
 import frappe
+from frappe import _
 from frappe.model import table_fields
 
 from ai_school import education_data
@@ -44,6 +52,9 @@ RULES = {
 	"AI Engagement Log": Rule(user_field="user"),
 	"Assessment Insight": Rule(family_status=SHARED),
 }
+
+# the app's records students or guardians may read (their DocPerms grant read): no staff residue on these
+FAMILY_READABLE = frozenset(RULES)
 
 CHILD_PARENTS = {
 	"AI Chat Message": "AI Chat Session",
@@ -187,9 +198,14 @@ def _escape(value: str) -> str:
 # --- computed fields -------------------------------------------------------------------------------------
 
 
-def can_write_computed_fields(user: str | None = None) -> bool:
+def is_staff(user: str | None = None) -> bool:
+	"""Administrator or a holder of a staff role (Instructors included)."""
 	user = user or frappe.session.user
 	return user == "Administrator" or bool(STAFF_ROLES.intersection(frappe.get_roles(user)))
+
+
+def can_write_computed_fields(user: str | None = None) -> bool:
+	return is_staff(user)
 
 
 def protect_computed_fields(doc, fieldnames: tuple[str, ...]) -> None:
@@ -205,3 +221,35 @@ def protect_computed_fields(doc, fieldnames: tuple[str, ...]) -> None:
 			doc.set(fieldname, [row.as_dict() for row in original.get(fieldname)])
 		else:
 			doc.set(fieldname, original.get(fieldname))
+
+
+# --- sharing insights ------------------------------------------------------------------------------------
+
+
+def may_share_insight(doc, user: str | None = None) -> bool:
+	"""Whether `user` may leave `doc` (an Assessment Insight) Shared with the student and their guardians:
+	read-all staff always; an Instructor for an insight of a group they teach this academic year, or of a
+	course they teach the student this year (through a current group of that course the student is active in).
+	"""
+	user = user or frappe.session.user
+	if get_scope(user).read_all:
+		return True
+	groups = education_data.get_current_groups_taught_by_user(user)
+	if doc.student_group and doc.student_group in {group.name for group in groups}:
+		return True
+	course_groups = [group.name for group in groups if doc.course and group.course == doc.course]
+	return education_data.is_active_in_groups(doc.student, course_groups)
+
+
+def check_insight_sharing(doc) -> None:
+	"""Refuse a save that leaves an insight Shared by an instructor who does not teach its group or course."""
+	if doc.status != SHARED or may_share_insight(doc):
+		return
+	frappe.throw(
+		_(
+			"Only the instructors of {0} this academic year can share this insight with the student and "
+			"their guardians."
+		).format(frappe.bold(doc.student_group or doc.course or doc.assessment_result)),
+		frappe.PermissionError,
+		title=_("Not Your Class"),
+	)

@@ -1,15 +1,61 @@
 """Security suite: one test per record rule of ai_school/permissions.py, with real users, roles and Education
-records. Each rule is checked through the paths a user has: the form (document permission), list queries
-(frappe.get_list, with and without filters) and the REST handlers (frappe.client.*) under frappe.set_user."""
+records. Each rule is checked through the paths a user has: the form (document permission, the desk's getdoc),
+list queries (frappe.get_list, with and without filters) and the REST handlers (frappe.client.*) under
+frappe.set_user.
+
+Staff scope is the current academic year: every test runs with Education Settings' Current Academic Year set to
+the factories' test year (the groups below), and a group of the previous year shows what last year's teacher
+keeps (nothing)."""
 
 import frappe
 import frappe.client
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, getdate, nowdate
 
+from ai_school import education_data
 from ai_school.permissions import get_permission_query_conditions
-from ai_school.tests import utils
+from ai_school.tests import desk, utils
 
 SAVEPOINT = "ai_school_permissions_test"
+PREVIOUS_YEAR = "AI School Test Year (previous)"
+TEST_TERM = "AI School Test Term"
+
+
+def set_current_year(academic_year: str | None) -> None:
+	frappe.db.set_single_value("Education Settings", "current_academic_year", academic_year)
+
+
+def make_previous_academic_year() -> str:
+	"""The calendar year before the factories' test year (which is this calendar year)."""
+	if not frappe.db.exists("Academic Year", PREVIOUS_YEAR):
+		start = getdate(nowdate()).replace(month=1, day=1)
+		frappe.get_doc(
+			{
+				"doctype": "Academic Year",
+				"academic_year_name": PREVIOUS_YEAR,
+				"year_start_date": start.replace(year=start.year - 1),
+				"year_end_date": add_days(start, -1),
+			}
+		).insert(ignore_permissions=True)
+	return PREVIOUS_YEAR
+
+
+def make_group_in_year(students: list[str], instructors: list[str], academic_year: str, course=None) -> str:
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Student Group",
+				"student_group_name": utils.unique("AI Group"),
+				"group_based_on": "Activity",
+				"academic_year": academic_year,
+				"course": course,
+				"students": [{"student": s, "active": 1} for s in students],
+				"instructors": [{"instructor": i} for i in instructors],
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
 
 
 class TestRecordRules(FrappeTestCase):
@@ -53,8 +99,25 @@ class TestRecordRules(FrappeTestCase):
 		cls.academics_user = utils.make_user(("Academics User",))
 		cls.stranger = utils.make_user(("Student",))  # a student account no Student record points to
 
+		# last year a's class had another teacher; this year a second teacher teaches a another course
+		cls.last_years_teacher = utils.make_instructor("Lara")
+		cls.last_years_group = make_group_in_year(
+			[cls.a.name], [cls.last_years_teacher.name], make_previous_academic_year(), course=cls.course
+		)
+		cls.art_teacher = utils.make_instructor("Arty")
+		cls.art_group = utils.make_student_group(
+			[cls.a.name], [cls.art_teacher.name], course=utils.make_course()
+		)
+		# a second class of the same course, which a is also in (e.g. a revision set): its teacher teaches a
+		# the insight's course this year
+		cls.revision_teacher = utils.make_instructor("Rhea")
+		cls.revision_group = utils.make_student_group(
+			[cls.a.name], [cls.revision_teacher.name], course=cls.course
+		)
+
 	def setUp(self):
 		frappe.db.savepoint(SAVEPOINT)
+		set_current_year(utils.make_academic_year())
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
@@ -159,6 +222,65 @@ class TestRecordRules(FrappeTestCase):
 		self.assertEqual(self.names("AI Student Profile"), set())
 		self.assertFalse(frappe.has_permission("AI Chat Session", "read", self.session_a))
 
+	def test_instructor_of_last_years_group_has_no_access_to_that_students_chats(self):
+		frappe.set_user(self.last_years_teacher.user)
+		self.assertEqual(self.names("AI Chat Session"), set())
+		self.assertEqual(self.names("AI Chat Session", filters={"student": self.a.name}), set())
+		self.assertEqual(self.names("AI Student Profile"), set())
+		self.assertFalse(frappe.has_permission("AI Chat Session", "read", self.session_a))
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.get("AI Chat Session", self.session_a)
+		with self.assertRaises(frappe.PermissionError):
+			desk.call("frappe.desk.form.load.getdoc", doctype="AI Chat Session", name=self.session_a)
+
+	def test_previous_year_becomes_current_again_only_when_settings_say_so(self):
+		set_current_year(PREVIOUS_YEAR)
+		frappe.set_user(self.last_years_teacher.user)
+		self.assertEqual(self.names("AI Chat Session"), {self.session_a})
+		frappe.set_user(self.teacher_a.user)
+		self.assertEqual(self.names("AI Chat Session"), set())
+
+	def test_without_a_current_year_the_years_including_today_count(self):
+		"""A site that sets no Current Academic Year scopes instructors to the Academic Years whose dates
+		include today: the test year (this calendar year) is one, the previous year is not."""
+		set_current_year(None)
+		self.assertIn(utils.make_academic_year(), education_data.get_current_academic_years())
+		self.assertNotIn(PREVIOUS_YEAR, education_data.get_current_academic_years())
+		frappe.set_user(self.teacher_a.user)
+		self.assertEqual(self.names("AI Chat Session"), {self.session_a})
+		frappe.set_user(self.last_years_teacher.user)
+		self.assertEqual(self.names("AI Chat Session"), set())
+
+	def test_instructor_cannot_share_an_insight_of_a_course_they_do_not_teach(self):
+		frappe.set_user(self.art_teacher.user)
+		insight = frappe.get_doc("Assessment Insight", self.insight_a_draft)  # the art teacher teaches a
+		insight.status = "Shared"
+		with self.assertRaises(frappe.PermissionError) as raised:
+			insight.save()
+		self.assertIn(self.group_a, str(raised.exception))
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Assessment Insight", self.insight_a_draft, "status"), "Draft")
+		frappe.set_user(self.a.user)
+		self.assertNotIn(self.insight_a_draft, self.names("Assessment Insight"))
+
+	def test_instructor_cannot_change_a_shared_insight_of_a_course_they_do_not_teach(self):
+		frappe.set_user(self.art_teacher.user)
+		insight = frappe.get_doc("Assessment Insight", self.insight_a_shared)
+		insight.suggestions = "<p>Nothing to add.</p>"
+		with self.assertRaises(frappe.PermissionError):
+			insight.save()
+		# setting aside (not shared) stays open to every teacher of the student
+		insight.reload()
+		insight.status = "Reviewed"
+		insight.save()
+
+	def test_instructor_shares_an_insight_of_their_course_from_another_group(self):
+		frappe.set_user(self.revision_teacher.user)
+		insight = frappe.get_doc("Assessment Insight", self.insight_a_draft)
+		insight.status = "Shared"
+		insight.save()
+		self.assertEqual(frappe.db.get_value("Assessment Insight", self.insight_a_draft, "status"), "Shared")
+
 	def test_instructor_cannot_take_over_another_groups_insight_by_changing_its_student(self):
 		insight = frappe.get_doc("Assessment Insight", self.insight_b_shared)
 		frappe.set_user(self.teacher_a.user)
@@ -198,6 +320,36 @@ class TestRecordRules(FrappeTestCase):
 			self.assertFalse(frappe.has_permission(doctype, "read"))
 		with self.assertRaises(frappe.PermissionError):
 			frappe.client.get("AI Chat Session", self.session_a)
+
+	def test_instructor_does_not_see_colleagues_unavailability_reasons(self):
+		plan = make_timetable_plan(
+			[
+				{"resource_type": "Instructor", "instructor": self.teacher_b.name, "day": "Monday"},
+				{"resource_type": "Instructor", "instructor": self.teacher_a.name, "day": "Friday"},
+			],
+			reason="Hospital appointment",
+		)
+		frappe.set_user(self.teacher_a.user)
+		response = desk.call("frappe.desk.form.load.getdoc", doctype="Timetable Plan", name=plan)
+		rows = response.docs[0].as_dict()["unavailability"]
+		self.assertEqual([row["day"] for row in rows], ["Monday", "Friday"])  # the slots themselves show
+		self.assertEqual([row.get("reason") for row in rows], [None, None])
+		self.assertFalse(
+			any(row.get("reason") for row in frappe.client.get("Timetable Plan", plan)["unavailability"])
+		)
+		listed = frappe.get_list(
+			"Timetable Plan Unavailability",
+			parent_doctype="Timetable Plan",
+			filters={"parent": plan},
+			fields=["day", "reason"],
+		)
+		self.assertEqual(len(listed), 2)
+		self.assertFalse(any(row.get("reason") for row in listed))
+
+		frappe.set_user(self.academics_user)  # those who plan timetables read the reasons
+		response = desk.call("frappe.desk.form.load.getdoc", doctype="Timetable Plan", name=plan)
+		reasons = [row.reason for row in response.docs[0].unavailability]
+		self.assertEqual(reasons, ["Hospital appointment", "Hospital appointment"])
 
 	def test_list_conditions_escape_the_user(self):
 		hostile = "x' or '1'='1"
@@ -257,3 +409,64 @@ class TestRecordRules(FrappeTestCase):
 			frappe.set_user("Administrator")
 			frappe.permissions.reset_perms("AI Chat Session")
 			frappe.clear_cache(doctype="AI Chat Session")
+
+
+def make_timetable_plan(unavailability: list[dict], reason: str) -> str:
+	year = utils.make_academic_year()
+	term = frappe.db.get_value("Academic Term", {"academic_year": year, "term_name": TEST_TERM}, "name")
+	if not term:
+		dates = frappe.db.get_value("Academic Year", year, ["year_start_date", "year_end_date"], as_dict=True)
+		term = (
+			frappe.get_doc(
+				{
+					"doctype": "Academic Term",
+					"academic_year": year,
+					"term_name": TEST_TERM,
+					"term_start_date": dates.year_start_date,
+					"term_end_date": dates.year_end_date,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Timetable Plan",
+				"title": utils.unique("Plan"),
+				"academic_term": term,
+				"company": utils._company(),
+				"periods": [{"period_label": "P1", "from_time": "08:00:00", "to_time": "08:45:00"}],
+				"unavailability": [{**row, "reason": reason} for row in unavailability],
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+class TestIndexes(FrappeTestCase):
+	"""The columns the record rules (student, user), the daily budgets (AI Engagement Log by student and day),
+	personal data requests (user) and chat retention (message timestamp) filter on are indexed."""
+
+	INDEXED = {
+		"AI Student Profile": ("user",),
+		"AI Chat Session": ("student", "user"),
+		"AI Engagement Log": ("student", "user", "creation"),
+		"Assessment Insight": ("student", "user"),
+		"AI Chat Message": ("user", "timestamp"),
+		"AI Risk Factor": ("user",),
+		"AI Course Standing": ("user",),
+		"Assessment Insight Gap": ("user",),
+	}
+
+	def test_filtered_columns_have_an_index(self):
+		missing = [
+			f"{doctype}.{column}"
+			for doctype, columns in self.INDEXED.items()
+			for column in columns
+			if not frappe.db.get_column_index(f"tab{doctype}", column, unique=False)
+		]
+		self.assertEqual(missing, [])
+		# the profile is one per student: its unique key is the index
+		self.assertTrue(frappe.db.get_column_index("tabAI Student Profile", "student", unique=True))

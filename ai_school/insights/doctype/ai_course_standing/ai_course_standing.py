@@ -20,6 +20,7 @@ class AICourseStanding(Document):
 		score_percent: DF.Percent
 		standing: DF.Literal["", "Strength", "On Track", "Weakness"]
 		trend: DF.Literal["", "Improving", "Stable", "Declining"]
+		user: DF.Data | None
 	# end: auto-generated types
 
 	pass

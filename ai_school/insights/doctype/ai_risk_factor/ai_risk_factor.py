@@ -19,6 +19,7 @@ class AIRiskFactor(Document):
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
+		user: DF.Data | None
 		value: DF.Float
 	# end: auto-generated types
 

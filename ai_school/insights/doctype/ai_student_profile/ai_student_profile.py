@@ -51,6 +51,7 @@ class AIStudentProfile(Document):
 	def validate(self):
 		protect_computed_fields(self, COMPUTED_FIELDS)
 		self.validate_ranges()
+		self.set_row_users()
 
 	def validate_ranges(self):
 		for fieldname in ("risk_score", "attendance_rate"):
@@ -61,3 +62,8 @@ class AIStudentProfile(Document):
 					),
 					title=_("Value Out of Range"),
 				)
+
+	def set_row_users(self):
+		# personal data requests find the rows by the student's account, as they find the profile
+		for row in self.factors + self.course_standings:
+			row.user = self.user

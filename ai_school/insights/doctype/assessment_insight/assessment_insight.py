@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import flt
 
 from ai_school import education_data
-from ai_school.permissions import protect_computed_fields
+from ai_school.permissions import check_insight_sharing, protect_computed_fields
 
 # produced by the insight job (rules or a model); teachers may still edit them before sharing
 COMPUTED_FIELDS = ("gaps", "suggestions", "source", "model")
@@ -37,12 +37,14 @@ class AssessmentInsight(Document):
 		student_group: DF.Link | None
 		student_name: DF.Data | None
 		suggestions: DF.TextEditor | None
+		user: DF.Link | None
 	# end: auto-generated types
 
 	def validate(self):
 		protect_computed_fields(self, COMPUTED_FIELDS)
 		self.set_result_context()
 		self.set_gaps()
+		check_insight_sharing(self)
 
 	def set_result_context(self):
 		"""Copy who and what the result is about, refusing results that are not submitted."""
@@ -59,6 +61,8 @@ class AssessmentInsight(Document):
 			)
 		for fieldname in ("student", "student_name", "course", "student_group", "assessment_plan"):
 			self.set(fieldname, result.get(fieldname))
+		# the student's account: personal data requests find the insight and its gaps by it
+		self.user = education_data.get_user_of_student(self.student)
 
 	def set_gaps(self):
 		for row in self.gaps:
@@ -69,3 +73,4 @@ class AssessmentInsight(Document):
 					)
 				)
 			row.gap = flt(row.student_score) - flt(row.group_mean)
+			row.user = self.user

@@ -22,6 +22,7 @@ class AssessmentInsightGap(Document):
 		parentfield: DF.Data
 		parenttype: DF.Data
 		student_score: DF.Float
+		user: DF.Data | None
 	# end: auto-generated types
 
 	pass

@@ -23,6 +23,7 @@ class AIChatMessage(Document):
 		timestamp: DF.Datetime | None
 		tokens_in: DF.Int
 		tokens_out: DF.Int
+		user: DF.Data | None
 	# end: auto-generated types
 
 	pass

@@ -39,6 +39,7 @@ class AIChatSession(Document):
 	def validate(self):
 		protect_computed_fields(self, COMPUTED_FIELDS)
 		self.validate_safety_flags()
+		self.set_message_users()
 
 	def validate_safety_flags(self):
 		if not self.safety_flags:
@@ -52,3 +53,8 @@ class AIChatSession(Document):
 		if not isinstance(flags, list) or not all(isinstance(flag, str) for flag in flags):
 			frappe.throw(_('Safety Flags must be a JSON list of short texts, e.g. ["answer-seeking"].'))
 		self.safety_flags = json.dumps(flags)
+
+	def set_message_users(self):
+		# personal data requests find the messages by the chatting account, as they find the session
+		for row in self.messages:
+			row.user = self.user
