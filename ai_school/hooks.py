@@ -55,11 +55,22 @@ user_data_fields = [
 	{"doctype": "AI Engagement Log", "filter_by": "user", "redact_fields": ["error_message"], "partial": 1},
 ]
 
+# No staff residue on records students and guardians read (ai_school/privacy.py)
+# ------------------------------------------------------------------------------
+
+override_whitelisted_methods = {
+	"frappe.desk.form.load.getdoc": "ai_school.api.form.getdoc",
+	"frappe.desk.form.load.get_docinfo": "ai_school.api.form.get_docinfo",
+	"frappe.desk.form.load.get_communications": "ai_school.api.form.get_communications",
+}
+
 # Document events
 # ---------------
 
 doc_events = {
 	"Guardian": {"on_update": "ai_school.integrations.education.guardian.grant_portal_role"},
+	"Comment": {"validate": "ai_school.privacy.refuse_staff_comment"},
+	"Communication": {"on_update": "ai_school.privacy.clear_comment_cache"},
 }
 
 # Scheduled tasks
