@@ -41,17 +41,34 @@ has_permission = {
 
 # Personal data (Frappe's download / deletion requests)
 # -----------------------------------------------------
+# Every record derived from a student's data, child tables included, found by the account it is about: the
+# chatting user of a session, the student's portal user of a profile or insight. Child rows carry a copy of
+# their parent's user (set by the parent's controller). A deletion request redacts the free text and names
+# listed and, as Frappe does for every Link to the User, renames the account to the anonymous id.
 
-# Chat messages are found by owner: rows take the owner of their session, which the student's own request creates.
 user_data_fields = [
-	{"doctype": "AI Chat Session", "filter_by": "user", "redact_fields": ["topic", "summary"], "partial": 1},
-	{"doctype": "AI Chat Message", "filter_by": "owner", "redact_fields": ["content"], "partial": 1},
+	{
+		"doctype": "AI Chat Session",
+		"filter_by": "user",
+		"redact_fields": ["topic", "summary", "student_name"],
+		"partial": 1,
+	},
+	{"doctype": "AI Chat Message", "filter_by": "user", "redact_fields": ["content"], "partial": 1},
 	{
 		"doctype": "AI Student Profile",
 		"filter_by": "user",
-		"redact_fields": ["learning_preferences"],
+		"redact_fields": ["learning_preferences", "student_name"],
 		"partial": 1,
 	},
+	{"doctype": "AI Risk Factor", "filter_by": "user", "redact_fields": ["explanation"], "partial": 1},
+	{"doctype": "AI Course Standing", "filter_by": "user", "partial": 1},
+	{
+		"doctype": "Assessment Insight",
+		"filter_by": "user",
+		"redact_fields": ["suggestions", "student_name"],
+		"partial": 1,
+	},
+	{"doctype": "Assessment Insight Gap", "filter_by": "user", "redact_fields": ["note"], "partial": 1},
 	{"doctype": "AI Engagement Log", "filter_by": "user", "redact_fields": ["error_message"], "partial": 1},
 ]
 
@@ -76,4 +93,7 @@ doc_events = {
 # Scheduled tasks
 # ---------------
 
-scheduler_events = {}
+scheduler_events = {
+	# tutor conversations older than AI School Settings' chat retention, in committed batches
+	"daily_long": ["ai_school.tutor.retention.delete_expired_chats"],
+}
