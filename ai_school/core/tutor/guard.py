@@ -11,9 +11,12 @@ Command line (JSON Lines in, JSON Lines out):
     python -m ai_school.core.tutor.guard classify [--in FILE] [--out FILE]
         reads {"text": ...} per line (optionally "context": {...} as for GuardContext.from_dict) and
         writes {"text", "label", "mode"} per line; stdin/stdout by default.
-    python -m ai_school.core.tutor.guard evaluate FILE [--folds 5] [--seed 0] [--model rules|hybrid]
+    python -m ai_school.core.tutor.guard evaluate FILE [--folds 5] [--seed 0] [--model guard|rules|nb]
         stratified k-fold cross-validation on a labelled {"text", "label"} file: accuracy, per-label
-        precision/recall/F1, confusion matrix. --holdout FILE also scores a separate file.
+        precision/recall/F1, confusion matrix. --holdout FILE also fits on all of FILE and scores a
+        separate file.
+    python -m ai_school.core.tutor.guard train [FILE] [--out guard_model.json]
+        rebuilds the shipped model weights from the labelled set (deterministic).
 
 Exit codes: 0 ok, 1 bad input (unreadable file, invalid JSON line — the other lines are still written).
 """
@@ -25,10 +28,11 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, NoReturn
 
 from ai_school.core.tutor.classifier import Analysis, analyse
-from ai_school.core.tutor.classifier import classify as _classify
+from ai_school.core.tutor.classifier import classify as classify_by_rules
 from ai_school.core.tutor.labels import PRECEDENCE, Label, Mode
 from ai_school.core.tutor.modes import (
 	AssessmentWindow,
@@ -61,8 +65,12 @@ __all__ = [
 
 
 def classify(text: str) -> Label:
-	"""Exactly one label for a student's message."""
-	return _classify(text)
+	"""Exactly one label for a student's message (the shipped model; the rules alone if its weights
+	are missing)."""
+	from ai_school.core.tutor.model import default_model
+
+	model = default_model()
+	return model.predict_one(text or "") if model is not None else classify_by_rules(text or "")
 
 
 @dataclass(frozen=True)
@@ -86,14 +94,18 @@ class Decision:
 def check(text: str, context: GuardContext | dict | None = None) -> Decision:
 	"""Label, mode and reasons for one message. ``unsafe`` lists every unsafe label with evidence, so a
 	message that is both a threat and a disclosure of abuse is escalated for both."""
+	label = classify(text)
 	analysis = analyse(text)
-	unsafe = [label for label in PRECEDENCE if label.unsafe and label in analysis.evidence]
-	return Decision(analysis.label, decide_mode(analysis.label, context), analysis.reasons(), unsafe)
+	unsafe = [l_ for l_ in PRECEDENCE if l_.unsafe and (l_ in analysis.evidence or l_ is label)]
+	reasons = [hit.rule for hit in analysis.evidence.get(label, [])] or ["model"]
+	return Decision(label, decide_mode(label, context), reasons, unsafe)
 
 
 # --- command line -----------------------------------------------------------------------------
 
 EXIT_OK, EXIT_INPUT = 0, 1
+# the labelled set in a source checkout (tests/ is not part of an installed package)
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "tutor" / "guard_labelled.jsonl"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -112,10 +124,17 @@ def _parser() -> argparse.ArgumentParser:
 	e.add_argument("file", help="labelled JSONL: {'text': ..., 'label': ...} per line")
 	e.add_argument("--folds", type=int, default=5)
 	e.add_argument("--seed", type=int, default=0)
-	e.add_argument("--model", choices=("rules", "hybrid", "hybrid-full"), default="rules")
+	e.add_argument(
+		"--model", choices=("guard", "rules", "nb"), default="guard", help="guard = the shipped classifier"
+	)
 	e.add_argument("--holdout", help="also fit on FILE's whole set and score this separate labelled file")
 	e.add_argument("--errors", type=int, default=0, help="print up to N misclassified messages")
 	e.add_argument("--json", action="store_true", help="print the report as JSON")
+	t = sub.add_parser("train", help="rebuild the shipped model weights from a labelled JSONL file")
+	t.add_argument(
+		"file", nargs="?", default=str(DEFAULT_DATA), help=f"labelled JSONL (default: {DEFAULT_DATA})"
+	)
+	t.add_argument("--out", default=None, help="weights file (default: the package's guard_model.json)")
 	return parser
 
 
@@ -141,11 +160,23 @@ def classify_lines(source: IO[str], sink: IO[str]) -> int:
 
 
 def _make(model: str):
-	from ai_school.core.tutor.model import HybridClassifier, RuleClassifier
+	from ai_school.core.tutor.model import GuardModel, NaiveBayes, RuleClassifier
 
-	if model == "rules":
-		return RuleClassifier
-	return lambda: HybridClassifier(mode="full" if model == "hybrid-full" else "residual")
+	return {"rules": RuleClassifier, "nb": NaiveBayes, "guard": GuardModel}[model]
+
+
+def _train(args: argparse.Namespace) -> int:
+	from pathlib import Path
+
+	from ai_school.core.tutor.evaluation import load_jsonl
+	from ai_school.core.tutor.model import WEIGHTS_FILE, NaiveBayes, dumps_weights
+
+	examples = load_jsonl(args.file)
+	model = NaiveBayes().fit([e.text for e in examples], [e.label for e in examples])
+	out = Path(args.out) if args.out else WEIGHTS_FILE
+	out.write_text(dumps_weights(model.to_dict()), encoding="utf-8")
+	print(f"{out}: {len(model.vocabulary_)} features from {len(examples)} messages", file=sys.stderr)
+	return EXIT_OK
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -192,6 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 				if sink is not sys.stdout:
 					sink.close()
 			return EXIT_INPUT if bad else EXIT_OK
+		if args.command == "train":
+			return _train(args)
 		return _evaluate(args)
 	except (OSError, ValueError) as exc:
 		print(f"error: {exc}", file=sys.stderr)

@@ -53,12 +53,62 @@ INJECTION = (
 	),
 	rule(
 		"inj.does_not_apply",
-		r"\b(?:rules?|restrictions?|exam block|the block|filters?|guided mode|limits?|hint rule|hints? only rule) (?:do not|does not|don't|doesn't|no longer|should not|shouldn't) (?:apply|exist|count|matter)\b",
+		r"\b(?:rules?|restrictions?|exam block|the block|filters?|guided mode|limits?|hint rule|hints? only rule|hints?|the hint thing) (?:do not|does not|don't|doesn't|no longer|should not|shouldn't) (?:apply|exist|count|matter)\b",
 		negatable=False,
 	),
 	rule(
 		"inj.developer_claim",
 		r"\b(?:the |your |ur )?(?:developers?|devs?|creators?|admins?|administrators?|programmers?|openai|anthropic|makers?|owners?) (?:of (?:this|the) (?:app|ai|bot|tutor) )?(?:said|says|told|asked|wants|authori[sz]ed|allowed|approved|sent me|gave|emailed|messaged|let)\b",
+		negatable=False,
+	),
+	rule(
+		"inj.verbatim",
+		r"\b(?:exactly as (?:written|given|stated)|word for word|verbatim|character for character)\b.{0,40}\b(?:rules?|instructions?|prompt|guidelines|them|it)\b|\b(?:rules?|instructions?|prompt|guidelines|them)\b.{0,40}\b(?:exactly as (?:written|given|stated)|word for word|verbatim)\b|\b(?:text|content|contents|wording|words|copy|full list) of (?:your|ur|the) (?:\w+ )?(?:instructions|prompt|rules|system message|guidelines|programming)\b|\b(?:what|which) (?:rules|instructions|guidelines|restrictions) (?:did|has|have) (?:the school|your school|they|the developers?|the teachers?|someone|anyone) (?:set|give|given|put)\b",
+		negatable=False,
+	),
+	rule(
+		"inj.comply",
+		r"\b(?:please |you must |you will )?comply\b|\bconfirm by (?:answering|replying|saying|writing)\b|\b(?:no longer|not) (?:bound|restricted|limited|controlled|governed) by\b|\backnowledge (?:this|these|the new) (?:rules|instructions)\b",
+		negatable=False,
+	),
+	rule(
+		"inj.forget_role",
+		r"\b(?:forget|ignore) (?:that )?(?:you are|you're|ur|you were|u r) (?:a |an |my |the )?(?:tutor|ai|bot|assistant|teacher|chatbot|school ai)\b|\byou(?: are|'re| r) (?:now )?my (?:\w+ )?(?:slave|servant|minion|butler|personal (?:answer|homework) \w+)\b|\b(?:you are|you're) not (?:a|my) tutor (?:anymore|any more|now)\b",
+		negatable=False,
+	),
+	rule(
+		"inj.authority_mode",
+		r"\b(?:teacher|principal|head ?teacher|head|school|admin|sir|miss|mr \w+|mrs \w+|ms \w+|tutor|prof)\b.{0,30}\b(?:authori[sz]ed|approved|enabled|unlocked|turned on|activated|switched on|allowed|granted)\b.{0,30}\b(?:\w+ )?(?:mode|full answers?|answers? mode|no hints|unlimited|access)\b",
+		negatable=False,
+	),
+	rule(
+		"inj.disable",
+		r"\b(?:disable|turn off|switch off|deactivate|remove|lift|cancel|suspend|stop|end|kill) (?:the |your |all |this |my )?(?:hint mode|hints? only mode|hints?|guided mode|guided|tutor mode|restricted mode|exam block|exam mode|restrictions?|filters?|safety|safe mode|content filter|censorship|limits?|guardrails?)\b(?! (?:in|on) (?:my|the) (?:phone|browser|laptop|settings|computer|pc|game))",
+		negatable=False,
+	),
+	rule(
+		"inj.from_system",
+		r"\b(?:message|instruction|note|order|update|request) (?:is )?from (?:the |your )?(?:system|system administrator|sys ?admin|administrator|admin|developers?|openai|anthropic|it department|school admin)\b|\b(?:you are|you're) (?:now )?in (?:\w+ ){0,2}(?:'[^']+'|\w+) mode\b.{0,40}\b(?:gives?|full|answers?|no hints|unlimited|acknowledge)\b|^\s*acknowledge\b|\backnowledge\.?\s*$|\bopposite day\b|\bwhen i ask for (?:a )?hints?,? (?:you )?(?:give|tell|show) me the (?:full |final |whole )?(?:answer|solution)\b",
+		negatable=False,
+	),
+	rule(
+		"inj.ignore_told",
+		r"\b(?:ignore|disregard|forget) (?:whatever|what|anything|everything|all) (?:the school|your school|they|your teacher|the teachers?|my teacher|anyone|someone|the developers?|your creators?|the admins?|you were|you've been|you have been) (?:told|said|say|programmed|instructed|set|gave)\b",
+		negatable=False,
+	),
+	rule(
+		"inj.first_line",
+		r"\b(?:first|last|opening|second|top|beginning) (?:line|sentence|word|part|paragraph|rule) of (?:your|ur|the) (?:\w+ )?(?:instructions|prompt|rules|system|system prompt|guidelines|programming)\b|\b(?:translate|summari[sz]e|encode|spell|rewrite|repeat) (?:your|ur|the) (?:system prompt|instructions|hidden rules|prompt|rules you were given)\b|\bthe hidden rules\b",
+		negatable=False,
+	),
+	rule(
+		"inj.says_fine",
+		r"\b(?:he|she|they|sir|miss) (?:says|said) (?:it is|it's|its|that it is|that it's) (?:fine|ok|okay|allowed|alright|cool) (?:for you )?(?:to|if you) (?:tell|give|show|write|do|share|send)\b|\b(?:act|pretend) (?:like|as if|that) (?:my |the |our )?(?:teacher|principal|head|admin|parents?|mum|dad)\b",
+		negatable=False,
+	),
+	rule(
+		"inj.gave_permission",
+		r"\b(?:teacher|tutor|principal|head|headteacher|school|sir|miss|mr \w+|mrs \w+|ms \w+|parents?|mum|dad|mom)\b (?:\w+ )?(?:gave|has given|gives|granted) (?:me|us) (?:special |full |the )?(?:permission|the ok|the okay|approval|access)\b|\b(?:me dio|nos dio|me ha dado|da) permiso\b|\bm'a (?:donne|donné) (?:la )?permission\b",
 		negatable=False,
 	),
 	rule(
@@ -78,7 +128,7 @@ INJECTION = (
 	),
 	rule(
 		"inj.authority_me",
-		r"\b(?:i am|i'm|this is|it is|it's|im) (?:actually |really |literally |officially )?(?:your |the |a |an |ur )?(?:developer|creator|admin|administrator|sys ?admin|system administrator|programmer|owner|maker|moderator|supervisor|it (?:guy|department|admin|support)|openai|anthropic|staff member|school admin|headteacher|head teacher|principal|teacher|tutor (?:here|account))\b(?! (?:of|at|in) (?:my|the|a) (?:club|team|group|game|server|project|school play|play))",
+		r"\b(?:i am|i'm|this is|it is|it's|im) (?:actually |really |literally |officially )?(?:your |the |a |an |ur )?(?:developer|creator|admin|administrator|sys ?admin|system administrator|programmer|owner|maker|moderator|supervisor|it (?:guy|department|admin|support)|openai|anthropic|staff member|school admin|headteacher|head teacher|principal|teacher|tutor (?:here|account))\b(?! (?:of|at|in) (?:my|the|a) (?:club|team|group|game|minecraft|discord|server|project|school play|play|band|channel))",
 		negatable=False,
 		unless=r"\bi (?:am|'m) a teacher(?:'s)? (?:pet|assistant)\b|\bwant to (?:be|become) a\b|\b(?:when|if) i (?:am|'m|become|grow up)\b",
 	),
@@ -144,7 +194,7 @@ INJECTION = (
 	),
 	rule(
 		"inj.fr",
-		r"\b(?:ignore|oublie|oubliez|ignorez) (?:toutes |tous )?(?:les |tes |vos |ces )?(?:instructions|regles|consignes|restrictions)\b|\b(?:mon|ma) (?:prof|professeur|professeure|maitre|maitresse) (?:m'a |nous a )?(?:dit|a dit|dit|autorise) que tu (?:peux|dois|as le droit)\b|\bfais comme si tu (?:etais|n'avais)\b|\btu es maintenant\b|\bmontre(?:-moi)? (?:ton|tes) (?:prompt|instructions)\b",
+		r"\b(?:ignore|oublie|oubliez|ignorez) (?:toutes |tous )?(?:les |tes |vos |ces )?(?:instructions|regles|consignes|restrictions)\b|\b(?:mon|ma) (?:prof|professeur|professeure|maitre|maitresse) (?:m'a |nous a )?(?:dit|a dit|dit|autorise) que tu (?:peux|dois|as le droit)\b|\b(?:mon|ma) (?:prof|professeur|professeure|maitre|maitresse)\b.{0,20}\b(?:autorise|permis|permet|dit que)\b.{0,40}\b(?:reponses|solutions|tu peux|corrige)\b|\bfais comme si tu (?:etais|n'avais)\b|\btu es maintenant\b|\bmontre(?:-moi)? (?:ton|tes) (?:prompt|instructions)\b",
 	),
 	rule(
 		"inj.de",
@@ -152,7 +202,7 @@ INJECTION = (
 	),
 	rule(
 		"inj.hi",
-		r"\b(?:mere|meri|hamare|hamari|humare) (?:teacher|sir|madam|mam|maam|miss|ma'am|guruji|principal|tutor) ne (?:bola|kaha|boli|kahaa|bataya|permission di|allow kiya)\b.{0,50}\b(?:answer|answers|jawab|de sakte|de do|dena|bata|likh|solve)\b|\b(?:saare|sare|apne|tumhare|tere|sab) (?:rules|niyam|instructions|restrictions) (?:bhool|bhul|ignore|chhod|hata)(?: jao| ja| kar| karo| do| dena|o)?\b|\b(?:tum|tu|aap) ab (?:se )?(?:ek )?(?:\w+ )?(?:ho|hai|bano|ban jao)\b.{0,30}\b(?:bina|without|no) (?:rules|restrictions|niyam)\b",
+		r"\b(?:mere|meri|hamare|hamari|humare) (?:teacher|sir|madam|mam|maam|miss|ma'am|guruji|principal|tutor) ne (?:bola|kaha|boli|kahaa|bataya|permission di|allow kiya)\b.{0,50}\b(?:answer|answers|jawab|de sakte|de do|dena|bata|likh|solve)\b|\b(?:saare|sare|apne|tumhare|tere|sab) (?:rules|niyam|instructions|restrictions) (?:bhool|bhul|ignore|chhod|hata)(?: jao| ja| kar| karo| do| dena|o)?\b|\b(?:tum|tu|aap) ab (?:se )?(?:ek )?(?:\w+ )?(?:ho|hai|bano|ban jao)\b.{0,30}\b(?:bina|without|no) (?:rules|restrictions|niyam)\b|\b(?:saari|sari|saare|sare|sab|apni|apne) (?:instructions|rules|niyam|restrictions) (?:ignore|bhool|bhul|chhod) (?:karo|kar do|kar|jao|do)\b|\b(?:tum|aap|tu)\b.{0,40}\bbina (?:kisi )?(?:rules|niyam|restrictions|rok ?tok)\b",
 	),
 )
 

@@ -14,7 +14,7 @@ from ai_school.core.tutor.patterns import Hit, find, rule
 
 # --- exam content -----------------------------------------------------------------------------
 
-_EXAM = r"(?:exams?|tests?|quiz|quizzes|assessments?|midterms?|mid-terms?|mid terms?|finals|final exam|final test|mocks?|mock exam|papers?|exam paper|boards?|board exams?|sats|gcses?|igcse|a ?levels?|unit test|class test|pop quiz|end of (?:unit|year|term) test|eoy|controlled assessment|examen|examenes|prufung|klausur|klassenarbeit|controle|interro|interrogation|evaluation|bac|brevet|pariksha|imtihan|viva|practical exam|oral exam|speaking exam|listening exam)"
+_EXAM = r"(?:orals?|oral exam|speaking test|listening test|reading test|spelling test|vocab test|exams?|tests?|quiz|quizzes|assessments?|midterms?|mid-terms?|mid terms?|finals|final exam|final test|mocks?|mock exam|papers?|exam paper|boards?|board exams?|sats|gcses?|igcse|a ?levels?|unit test|class test|pop quiz|end of (?:unit|year|term) test|eoy|controlled assessment|examen|examenes|prufung|klausur|klassenarbeit|controle|interro|interrogation|evaluation|bac|brevet|pariksha|imtihan|viva|practical exam|oral exam|speaking exam|listening exam)"
 _NOT_EXAM_TEST = r"(?:(?<!end of )unit|blood|covid|pregnancy|t|chi|chi-squared|chi squared|flame|litmus|iodine|benedict'?s|biuret|turing|stress|eye|drug|dna|integration|smoke|ab|a/b|z|f|mann-whitney|spearman|student'?s|hypothesis|significance|acid|starch|glucose|protein|lipid|emulsion|limewater|splint|field|crash|speed|personality|iq|reaction time|penetration)"
 _UPCOMING = r"(?:tomorrow|tomorrow's|tomorrows|next|upcoming|coming|friday's|monday's|tuesday's|wednesday's|thursday's|saturday's|sunday's|fridays|mondays|this week's|next week's|today's|todays|this year's|this years|the real|the actual|our|my|the|this|that|final|end of year|end of term|2024|2025|2026|2027|the \w+)"
 
@@ -26,11 +26,19 @@ EXAM = (
 	),
 	rule(
 		"exam.time_left",
-		rf"\b(?:\d+|few|ten|five|fifteen|twenty|thirty|two|three|a couple of) (?:more )?(?:minutes?|mins?|min|seconds?|secs?) (?:left|remaining|to go|before (?:the|my|it)|until (?:the|it))\b.{{0,40}}\b(?:{_EXAM}|hand it in|submit|ends|finishes|timer|time is up|time's up)\b|\b{_EXAM} (?:ends|finishes|closes|is over) in (?:\d+|a few|ten|five|fifteen|twenty|thirty)\b|\b(?:timer|clock) is (?:running|ticking|going)\b",
+		rf"\b(?:\d+|few|ten|five|fifteen|twenty|thirty|two|three|a couple of) (?:more )?(?:minutes?|mins?|min|seconds?|secs?) (?:left|remaining|to go|before (?:the|my|it)|until (?:the|it))\b.{{0,40}}\b(?:{_EXAM}|hand it in|submit|ends|finishes|timer|time is up|time's up)\b|\b{_EXAM}(?: \w+){{0,3}} (?:ends|finishes|closes|is over|shuts|locks|times out) in (?:\d+|a few|ten|five|fifteen|twenty|thirty)\b|\b(?:timer|clock) is (?:running|ticking|going)\b",
 	),
 	rule(
 		"exam.now_tag",
 		rf"^\s*(?:(?:quick|hurry|help|urgent)[ ,!:]+)?(?:{_EXAM}) (?:now|right now|rn|atm|in progress|happening now)\b|\b(?:hurry|quick|quickly|fast)\b.{{0,30}}\b(?:teacher|invigilator|proctor|sir|miss) (?:is|'s) (?:coming|coming back|back|walking (?:over|around|past))\b",
+	),
+	rule(
+		"exam.teacher_out",
+		rf"\b(?:teacher|invigilator|proctor|sir|miss|examiner)\b (?:\w+ )?(?:stepped out|left the room|went out|walked out|is out of the room|is not in the room|popped out|is outside|left us)\b.{{0,60}}\b{_EXAM}\b|\b{_EXAM}\b.{{0,60}}\b(?:teacher|invigilator|proctor|sir|miss) (?:\w+ )?(?:stepped out|left the room|went out|walked out|is out of the room|popped out|is outside|left)\b",
+	),
+	rule(
+		"exam.on_now",
+		rf"\b(?:it is|it's|its|the \w+ is) (?:on|happening|live|going on|open) (?:now|right now|rn|at the moment)\b(?=.{{0,80}}\b(?:{_EXAM}|answer|question|number \d+)\b)|\b{_EXAM}\b.{{0,60}}\b(?:it is|it's|its) (?:on|happening|live|going on) (?:now|right now|rn)\b|\bwhat (?:questions|qs) (?:the |my |our )?(?:\w+ ){{0,3}}{_EXAM} (?:will|is going to|might|would) (?:have|include|contain|ask)\b|\b{_EXAM} (?:\d )?(?:questions|answers|qs) for (?:this|next) (?:summer|year|june|may|term|week|winter|spring)\b",
 	),
 	rule(
 		"exam.covert",
@@ -38,7 +46,7 @@ EXAM = (
 	),
 	rule(
 		"exam.during",
-		rf"\b(?:during|mid|in the middle of) (?:the |my |this |an |our )?{_EXAM}\b.{{0,40}}\b(?:now|right now|help|quick|quickly|answer|tell me|what is|what's)\b|\b(?:this|it) is (?:on|from|for|in) (?:the|my|our|this) (?:{_EXAM}) (?:right now|now|i am doing|i'm doing|i am taking|i'm taking|that i am|that i'm|today)\b|\b{_EXAM} (?:started|is on|is happening|is going on|is live|is open|has started)\b(?! (?:on|at) \w+day)",
+		rf"\b(?:during|mid|in the middle of) (?:the |my |this |an |our )?(?:\w+ ){{0,3}}{_EXAM}\b.{{0,40}}\b(?:now|right now|help|quick|quickly|answer|tell me|what is|what's)\b|\b(?:this|it) is (?:on|from|for|in) (?:the|my|our|this) (?:{_EXAM}) (?:right now|now|i am doing|i'm doing|i am taking|i'm taking|that i am|that i'm|today)\b|\b{_EXAM} (?:started|is on|is happening|is going on|is live|is open|has started)\b(?! (?:on|at) \w+day)",
 		unless=rf"\b{_NOT_EXAM_TEST} tests?\b",
 	),
 	rule(
@@ -61,19 +69,19 @@ EXAM = (
 	),
 	rule(
 		"exam.es",
-		r"\bestoy (?:en|haciendo) (?:el |un |pleno |mi )?(?:examen|control|test|prueba)\b|\b(?:respuestas|preguntas|soluciones) (?:del|de la|para el|para la) (?:examen|control|prueba|test) (?:de manana|del lunes|del martes|del miercoles|del jueves|del viernes|de la semana que viene|final)\b|\bque (?:va a|vendra|viene|sale|saldra|entra) en el examen\b",
+		r"\bestoy (?:en|haciendo) (?:el |un |pleno |mi )?(?:examen|control|test|prueba)\b|\b(?:respuestas|preguntas|soluciones) (?:del|de la|para el|para la) (?:examen|control|prueba|test) (?:de manana|del lunes|del martes|del miercoles|del jueves|del viernes|de la semana que viene|final)\b|\bque (?:va a|vendra|viene|sale|saldra|entra) en el examen\b|\b(?:respuestas|preguntas|soluciones) del (?:examen|control|test|parcial)(?: \w+){0,4} (?:de manana|del lunes|del martes|del miercoles|del jueves|del viernes|de la proxima semana|de la semana que viene)\b",
 	),
 	rule(
 		"exam.fr",
-		r"\bje suis en (?:plein |train de faire (?:mon |un |le )?)?(?:controle|examen|exam|interro|evaluation|bac)\b|\b(?:reponses|questions|sujet|sujets|corrige) (?:du|de l'|de la|de notre) (?:examen|controle|interro|evaluation|bac|brevet|exam) (?:de demain|de lundi|de mardi|de mercredi|de jeudi|de vendredi|prochain|de la semaine prochaine)\b|\ble sujet du (?:bac|brevet) (?:de cette annee|20\d\d)\b",
+		r"\bje suis en (?:plein |train de faire (?:mon |un |le )?|train de passer (?:mon |un |le |l')?)?(?:controle|examen|exam|interro|evaluation|bac)\b|\b(?:reponses|questions|sujet|sujets|corrige) (?:du|de l'|de la|de notre) (?:examen|controle|interro|evaluation|bac|brevet|exam) (?:de demain|de lundi|de mardi|de mercredi|de jeudi|de vendredi|prochain|de la semaine prochaine)\b|\ble sujet du (?:bac|brevet) (?:de cette annee|20\d\d)\b",
 	),
 	rule(
 		"exam.de",
-		r"\bich (?:schreibe|bin in|habe|sitze in) (?:gerade|jetzt|grad) (?:eine |die |einen |der |meine )?(?:prufung|klausur|klassenarbeit|test|ex)\b|\b(?:antworten|fragen|losungen|aufgaben) (?:fur|zur|der|von der|aus der) (?:morgigen |nachsten |kommenden )?(?:prufung|klausur|klassenarbeit|test)\b|\bwas kommt (?:in|bei|im) (?:der |dem |die )?(?:\w+ )?(?:prufung|klausur|klassenarbeit|test)\b.{0,40}\b(?:dran|vor|genauen fragen)\b|\bdie genauen fragen\b",
+		r"\bich (?:schreibe|bin in|habe|sitze in) (?:gerade|jetzt|grad) (?:eine |die |einen |der |meine )?(?:prufung|klausur|klassenarbeit|test|ex)\b|\b(?:antworten|fragen|losungen|aufgaben) (?:fur|zur|der|von der|aus der) (?:morgigen |nachsten |kommenden )?(?:prufung|klausur|klassenarbeit|test)\b|\bich bin (?:gerade|jetzt|grad) in (?:der|einer|meiner) \w*(?:arbeit|klausur|prufung|test)\b|\bwas kommt (?:in|bei|im) (?:der |dem |die )?(?:\w+ )?(?:prufung|klausur|klassenarbeit|test)\b.{0,40}\b(?:dran|vor|genauen fragen)\b|\bdie genauen fragen\b",
 	),
 	rule(
 		"exam.hi",
-		r"\b(?:exam|test|paper|pariksha) (?:mein|me|main) kya (?:aayega|ayega|aaega|aega|puchega|puchenge|aane wala)\b|\babhi (?:exam|test|paper) (?:chal raha|de raha|de rahi|mein hoon|me hu|mein hu|me hoon)\b|\bkal ke (?:test|exam|paper) (?:ke|ka|ki) (?:answers|questions|jawab|sawal|paper)\b|\bpaper (?:leak|out) (?:ho gaya|hua|hai)\b",
+		r"\b(?:exam|test|paper|pariksha) (?:mein|me|main) kya (?:aayega|ayega|aaega|aega|puchega|puchenge|aane wala)\b|\babhi (?:mera |meri |hamara |mere )?(?:exam|test|paper|quiz) (?:chal raha|chal rahi|de raha|de rahi|mein hoon|me hu|mein hu|me hoon|ho raha)\b|\bkal ke (?:test|exam|paper) (?:ke|ka|ki) (?:answers|questions|jawab|sawal|paper)\b|\bpaper (?:leak|out) (?:ho gaya|hua|hai)\b",
 	),
 )
 
@@ -95,6 +103,10 @@ SOLVE_STRONG = (
 		r"\b(?:the )?answers? (?:please|pls|plz|asap|now|quick|quickly|fast)\b|^\s*answers?\s*(?:please|pls|plz|this|these|it|:)|\b(?:need|needed|want) (?:it|this|the answer|that|them) (?:for|4) (?:my |the |a |our )?(?:homework|worksheet|question \d+|q\d+|questions? \d+|assignment|essay|project|test|quiz|coursework)\b",
 	),
 	rule(
+		"solve.homework_ref",
+		r"\b(?:it is|it's|its|this is|that is|thats|that's) (?:q|question|number|no\.?|ex|exercise|task|problem) ?\d+[a-z]? (?:on|of|from|in) (?:my|the|our|this) (?:sheet|worksheet|homework|hw|assignment|paper|textbook|book|packet)\b|\b(?:on|from) my (?:worksheet|homework sheet|hw sheet|homework)\b.{0,20}\b(?:q|question|number) ?\d+",
+	),
+	rule(
 		"solve.what_answer",
 		r"\bwhat (?:is|are|was|were|'s|would be|will be) (?:the |my |its |their )?(?:final |correct |right |actual )?(?:answers?|solutions?|result|final answer|outcome)\b(?! (?:supposed|meant) to look| (?:format|like))|\bwhich (?:one|option|answer|letter) is (?:correct|right|the answer|it)\b|\bwhich (?:is|one is) (?:the )?(?:correct|right) (?:answer|option|one)\b",
 	),
@@ -114,7 +126,7 @@ SOLVE_STRONG = (
 	),
 	rule(
 		"solve.no_explain",
-		r"\b(?:no|without|skip|do not need|do not want|don't need|don't want|dont need|dont want|spare me|no need for|not|never mind|nvm|forget) (?:the |an |any |your |all the |all )?(?:explanations?|explaining|working|working out|steps|lecture|lectures|hints?|methods?|teaching|lesson|lessons|questions|learning)\b(?!.{0,30}\b(?:i (?:want|need) to (?:learn|understand)|please explain)\b)|\b(?:just|only) (?:the |give me the |tell me the |need the |want the |send the )?(?:answers?|final answer|final answers|number|numbers|result|letter|solution|solutions|output|the correct one)\b|\banswers? only\b|\bjust answer\b|\bjust (?:tell|give|show|send|write) (?:me|us|it)\b|\bstop (?:asking|explaining|teaching|giving (?:me )?hints|with the (?:hints|questions))\b|\bi (?:do not|don't|dont) (?:care|need|want) (?:about |to )?(?:how|why|the (?:method|steps|working|explanation)|understand|learn|know how)\b|\bjust do (?:it|this|that|them|the)\b",
+		r"\b(?:no|without|skip|do not need|do not want|don't need|don't want|dont need|dont want|spare me|no need for|never mind|nvm|forget) (?:the |an |any |your |all the |all )?(?:explanations?|explaining|working|working out|steps|lecture|lectures|hints?|methods?|teaching|lesson|lessons|questions|learning)\b(?!.{0,30}\b(?:i (?:want|need) to (?:learn|understand)|please explain)\b)|\b(?:just|only) (?:the |give me the |tell me the |need the |want the |send the )?(?:answers?|final answer|final answers|number|numbers|result|letter|solution|solutions|output|the correct one)\b|\banswers? only\b|\bjust answer\b|\bjust (?:tell|give|show|send|write) (?:me|us|it)\b|\bstop (?:asking|explaining|teaching|giving (?:me )?hints|with the (?:hints|questions))\b|\bi (?:do not|don't|dont) (?:care|need|want) (?:about |to )?(?:how|why|the (?:method|steps|working|explanation)|understand|learn|know how)\b|\bjust do (?:it|this|that|them|the)\b",
 		negatable=False,
 	),
 	rule(
@@ -124,7 +136,7 @@ SOLVE_STRONG = (
 	),
 	rule(
 		"solve.es",
-		r"\b(?:hazme|haz me|haces|hacerme|puedes hacer|me haces) (?:la|el|mi|mis|los|las) (?:tarea|tareas|deberes|ejercicio|ejercicios|trabajo|redaccion|ensayo|proyecto)\b|\b(?:haz|hace|termina|escribe|escribeme|resuelve|resuelveme) (?:mi|mis|la|el|los|las|este|esta|estos|estas|un|una) (?:\w+ )?(?:tarea|tareas|deberes|ejercicio|ejercicios|ecuacion|ecuaciones|problema|problemas|redaccion|ensayo|trabajo|texto)\b|\bdame (?:la|las|el|los) (?:respuesta|respuestas|solucion|soluciones|resultado)\b|\bcual es la (?:respuesta|solucion)\b|\bresuelve(?:me|lo|la)?\b|\btraduce(?:me)? (?:esto|este|esta|el|la|mi)\b",
+		r"\b(?:hazme|haz me|haces|hacerme|puedes hacer|puedes hacerme|me haces|me puedes hacer) (?:la|el|mi|mis|los|las) (?:tarea|tareas|deberes|ejercicio|ejercicios|trabajo|redaccion|ensayo|proyecto)\b|\b(?:haz|hace|termina|escribe|escribeme|resuelve|resuelveme) (?:mi|mis|la|el|los|las|este|esta|estos|estas|un|una) (?:\w+ )?(?:tarea|tareas|deberes|ejercicio|ejercicios|ecuacion|ecuaciones|problema|problemas|redaccion|ensayo|trabajo|texto)\b|\bdame (?:la|las|el|los) (?:respuesta|respuestas|solucion|soluciones|resultado)\b|\bcual es la (?:respuesta|solucion)\b|\bresuelve(?:me|lo|la)?\b|\btraduce(?:me)? (?:esto|este|esta|el|la|mi)\b",
 	),
 	rule(
 		"solve.fr",
@@ -132,7 +144,7 @@ SOLVE_STRONG = (
 	),
 	rule(
 		"solve.de",
-		r"\b(?:mach|mache|schreib|schreibe|lose|loese|loes|erledige) (?:mir )?(?:meine|mein|meinen|die|den|das|diese|diesen|dieses|eine|einen) (?:\w+ )?(?:hausaufgaben|hausaufgabe|aufgabe|aufgaben|aufsatz|text|essay|gleichung|gleichungen|referat|erorterung|ubung|ubungen)\b|\bgib mir (?:die|alle|einfach die) (?:antwort|antworten|losung|losungen|ergebnisse|ergebnis)\b|\bwas ist die (?:antwort|losung|richtige antwort)\b|\bubersetz(?:e)? (?:mir )?(?:das|diesen|diese|den)\b",
+		r"\b(?:mach|mache|schreib|schreibe|lose|loese|loes|erledige) (?:bitte )?(?:mir )?(?:bitte )?(?:meine|mein|meinen|die|den|das|diese|diesen|dieses|eine|einen) (?:\w+ )?(?:hausaufgaben|hausaufgabe|aufgabe|aufgaben|aufsatz|text|essay|gleichung|gleichungen|referat|erorterung|ubung|ubungen)\b|\bgib mir (?:die|alle|einfach die) (?:antwort|antworten|losung|losungen|ergebnisse|ergebnis)\b|\bwas ist die (?:antwort|losung|richtige antwort)\b|\bubersetz(?:e)? (?:mir )?(?:das|diesen|diese|den)\b",
 	),
 	rule(
 		"solve.hi",
@@ -140,7 +152,7 @@ SOLVE_STRONG = (
 	),
 )
 
-_TASK_VERB = r"(?:solve|calculate|work out|find|evaluate|simplify|factori[sz]e|fully factori[sz]e|expand|differentiate|integrate|prove|show that|balance|convert|compute|determine|write|translate|answer|complete|fill in|fill out|name|list|state|rearrange|make \w+ the subject|round|estimate|plot|draw|sketch|construct|label|identify|match|sort|classify|conjugate|rewrite|correct|summari[sz]e|paraphrase|compose|draft|code|program|implement|create|design|give|suggest|recommend|find out|give me \d+)"
+_TASK_VERB = r"(?:solve|calculate|work out|find|evaluate|simplify|factori[sz]e|fully factori[sz]e|expand|differentiate|integrate|prove|show that|balance|convert|compute|determine|write|translate|answer|complete|fill in|fill out|name|list|state|rearrange|make \w+ the subject|round|estimate|plot|draw|sketch|construct|label|identify|match|sort|classify|conjugate|rewrite|correct|summari[sz]e|paraphrase|compose|draft|code|program|implement|create|design|give|find out|give me \d+)"
 SOLVE_TASK = (
 	rule(
 		"task.imperative",
@@ -177,7 +189,7 @@ SOLVE_TASK = (
 	),
 	rule(
 		"task.maths_expr",
-		r"(?<![a-z])(?:\d|[a-z]\^?\d?)\s*[-+*/^=×÷]\s*\(?-?\s*(?:\d|[a-z]\b)|\b(?:sqrt|root of|square root of|cube root of|derivative of|integral of|log of|sin|cos|tan)\s*\(?\s*-?\d|\b\d+(?:\.\d+)?\s*(?:%|percent) of \d|\b\d+\s*(?:x|times|multiplied by|divided by|plus|minus|over|squared|cubed|to the power of)\s*\d|\bd/dx\b|\bdy/dx\b|\b\d+(?:\.\d+)? ?(?:cm|m|km|mm|kg|g|s|n|j|w|v|a|ohms?|mol|moles|m/s|ms\^?-?1|degrees|°)\b.{0,80}\b(?:find|calculate|work out|what is|how (?:far|long|fast|much|many)|determine)\b|\b(?:find|calculate|work out|what is|what are|how (?:far|long|fast|much|many)|determine)\b.{0,80}\b\d+(?:\.\d+)? ?(?:cm|m|km|mm|kg|g|s|n|j|w|v|a|ohms?|mol|moles|m/s|ms\^?-?1|degrees|°|cm2|cm3|m2|m3)(?:\b|(?=[²³]))",
+		r"(?<![a-z])(?:\d|[a-z]\^?\d?)\s*[-+*/^=×÷]\s*\(?-?\s*(?:\d|[a-z]\b)|\b(?:sqrt|root of|square root of|cube root of|derivative of|integral of|log of|sin|cos|tan)\s*\(?\s*-?\d|\b\d+(?:\.\d+)?\s*(?:%|percent) of \d|\b\d+(?:\.\d+)? (?:squared|cubed)\b|\b\d+\s*(?:x|times|multiplied by|divided by|plus|minus|over|squared|cubed|to the power of)\s*\d|\bd/dx\b|\bdy/dx\b|\b\d+(?:\.\d+)? ?(?:cm|m|km|mm|kg|g|s|n|j|w|v|a|ohms?|mol|moles|m/s|ms\^?-?1|degrees|°)\b.{0,80}\b(?:find|calculate|work out|what is|how (?:far|long|fast|much|many)|determine)\b|\b(?:find|calculate|work out|what is|what are|how (?:far|long|fast|much|many)|determine)\b.{0,80}\b\d+(?:\.\d+)? ?(?:cm|m|km|mm|kg|g|s|n|j|w|v|a|ohms?|mol|moles|m/s|ms\^?-?1|degrees|°|cm2|cm3|m2|m3)(?:\b|(?=[²³]))",
 	),
 	rule(
 		"task.pasted_question",
@@ -205,7 +217,7 @@ _CONCEPT = (
 CONCEPT = tuple(rule(f"concept.{i}", rf"\b(?:{p})\b", negatable=False) for i, p in enumerate(_CONCEPT))
 # a student asking to understand a task they were set; this outweighs the bare task
 CONCEPT_EXPLICIT = re.compile(
-	r"\b(?:explica\w*|explique\w*|expliquer|erklar\w*|samjha\w*|samajh\w*|no entiendo|je (?:ne )?comprends pas|ich verstehe|por que|pourquoi|warum|kyun|know (?:how|why)|explain|explanation|understand|do not get|confused|how (?:do|can|should|would) (?:i|you|we)|how to|how does|how is|why|teach me|help me (?:understand|learn|with|to)|show me how|walk me through|method|steps|hint|hints|check|is (?:this|it|that|my answer) (?:right|correct)|i got|where did i go wrong|feedback|improve|example|examples|similar|practice|quiz me|test me|revise|revision|what does .{1,40} mean|meaning|tips|advice|start|tackle|approach|what (?:is|are) (?:a |an |the )?(?:difference|formula|rule|rules|method|way|trick|definition|meaning|concept|idea|point|purpose|role|function|structure|process))\b"
+	r"\b(?:my answer (?:was|is)|i wrote|i put|is (?:that|this|it) enough|would (?:that|this|it) get|are (?:these|they|those) the same|is (?:that|this) the same|explica\w*|explique\w*|expliquer|erklar\w*|samjha\w*|samajh\w*|no entiendo|je (?:ne )?comprends pas|ich verstehe|por que|pourquoi|warum|kyun|know (?:how|why)|explain|explanation|understand|do not get|confused|how (?:do|can|should|would) (?:i|you|we)|how to|how does|how is|why|teach me|help me (?:understand|learn|with|to)|show me how|walk me through|method|steps|hint|hints|check|is (?:this|it|that|my answer) (?:right|correct)|i got|where did i go wrong|feedback|improve|example|examples|similar|practice|quiz me|test me|revise|revision|what does .{1,40} mean|meaning|tips|advice|start|tackle|approach|what (?:is|are) (?:a |an |the )?(?:difference|formula|rule|rules|method|way|trick|definition|meaning|concept|idea|point|purpose|role|function|structure|process))\b"
 )
 
 

@@ -171,7 +171,7 @@ speedrun genshin skyrim netflix spotify playlist song songs singer rapper rap al
 tickets celebrity celebrities kardashian drake beyonce bts kpop blackpink marvel avengers spiderman
 spider-man batman superman anime manga naruto movie movies film films cinema episode actor actress
 football soccer messi ronaldo neymar haaland mbappe nba lebron basketball nfl cricket ipl tennis ufc wwe
-wrestling boxing crush girlfriend boyfriend dating rizz kissing breakup broke up relationship prom
+wrestling boxing crush girlfriend boyfriend dating rizz kissing breakup relationship prom
 valentine outfit outfits clothes shoes trainers sneakers nike jordans adidas hoodie fashion makeup
 skincare haircut nails perfume pizza burger burgers fries mcdonalds kfc nandos subway chips snacks snack
 candy sweets chocolate recipe recipes bake baking pancakes cookies dog dogs puppy puppies cat cats kitten
@@ -185,8 +185,8 @@ peliculas videojuegos futbol jeux khana gaana room brother sister mum dad mom pa
 """.split()
 
 CHITCHAT = re.compile(
-	r"^\s*(?:hi+|hey+|hello+|yo+|sup|wassup|what'?s up|whats up|hiya|howdy|hola|bonjour|hallo|namaste|good (?:morning|afternoon|evening|night)|gm|gn|thanks?|thank you|thx|ty|ok+|okay|k|cool|nice|lol|lmao|haha+|bye|see you|cya)\b[\s!.?,]*(?:(?:how are you|how r u|how are u|how is it going|how's it going|wbu|hbu|you there|are you there|there|bot|mate|bro|buddy|again|so much|a lot|lol)\b[\s!.?,]*)*$"
-	r"|\b(?:how are you|how r you|how are u|how old are you|what is your name|who (?:made|created|built) you|are you (?:a )?(?:real|human|robot|bot|sentient|alive|conscious|person|chatgpt|gpt|an ai|ai)|do you (?:have|feel) (?:feelings|emotions|a (?:girlfriend|boyfriend|family|name))|can you be my (?:friend|girlfriend|boyfriend|bestie)|do you like me|i am bored|i'm bored|im bored|so bored|tell me a joke|tell me something funny|say something funny|what is your favou?rite|what's your favou?rite|do you sleep|do you dream|where do you live|are you (?:a boy|a girl|male|female)|wanna talk|can we (?:just )?(?:talk|chat)|let's (?:talk|chat) about something else|i love you|you are (?:dumb|stupid|useless|annoying|the best|cool|funny)|you're (?:dumb|stupid|useless|annoying|the best|cool|funny))\b"
+	r"^\s*(?:hi+|hey+|hello+|yo+|sup|wassup|what'?s up|whats up|what is up|hiya|howdy|hola|bonjour|hallo|namaste|good (?:morning|afternoon|evening|night)|gm|gn|thanks?|thank you|thx|ty|ok+|okay|k|cool|nice|lol|lmao|haha+|bye|see you|cya)\b[\s!.?,]*(?:(?:how are you|how r u|how are u|how is it going|how's it going|wbu|hbu|you there|are you there|there|bot|mate|bro|buddy|again|so much|a lot|lol)\b[\s!.?,]*)*$"
+	r"|\b(?:what is up|how are you|how r you|how are u|how old are you|what is your name|who (?:made|created|built) you|are you (?:a )?(?:real|human|robot|bot|sentient|alive|conscious|person|chatgpt|gpt|an ai|ai)|do you (?:have|feel) (?:feelings|emotions|a (?:girlfriend|boyfriend|family|name))|can you be my (?:friend|girlfriend|boyfriend|bestie)|do you like (?:music|songs|games|me|football|anime|movies|films|pizza|dogs|cats)|what do you (?:like|listen to|watch|do for fun|eat)|do you listen to|(?:tu|ton|ta) (?:\w+ )?(?:favorit[ao]|prefere|preferee)|lieblings\w+|(?:tumhara|aapka|tera|teri) (?:\w+ )?(?:favourite|favorite|pasandida)|do you like me|i am bored|i'm bored|im bored|so bored|tell me a joke|tell me something funny|say something funny|what is your favou?rite|what's your favou?rite|do you sleep|do you dream|where do you live|are you (?:a boy|a girl|male|female)|wanna talk|can we (?:just )?(?:talk|chat)|let's (?:talk|chat) about something else|i love you|you are (?:dumb|stupid|useless|annoying|the best|cool|funny)|you're (?:dumb|stupid|useless|annoying|the best|cool|funny))\b"
 )
 
 
@@ -274,6 +274,25 @@ OFF_TOPIC_PHRASES = [
 	"little brother",
 	"little sister",
 	"to buy",
+	"won the match",
+	"the match last night",
+	"the game last night",
+	"what time is it",
+	"sleepover",
+	"fun fact",
+	"hours of sleep",
+	"i sleep",
+	"nose piercing",
+	"piercing",
+	"sleep over",
+	"broke up",
+	"energy drink",
+	"energy drinks",
+	"richest person",
+	"net worth",
+	"not for school",
+	"just for fun",
+	"for fun",
 	"champions",
 	"favourite colour",
 	"favorite color",

@@ -39,11 +39,19 @@ class Hit:
 	text: str
 
 
+# "can't stop hurting myself", "don't know how to stop cutting": the negation is of stopping, not of the act
+_NOT_A_NEGATION = re.compile(
+	r"\b(?:not|never)\s+(?:\S+\s+){0,1}(?:stop|stopping|help|resist|quit|control|keep from|know how to stop|seem to stop)\b"
+)
+
+
 def negated(text: str, start: int) -> bool:
 	"""True when a negation in the same clause governs the words starting at ``start``."""
 	before = text[max(0, start - 60) : start]
 	pieces = _CLAUSE_BREAK.split(before)
-	return bool(_NEGATED_TAIL.search(pieces[-1] if pieces else before))
+	clause = pieces[-1] if pieces else before
+	tail = _NEGATED_TAIL.search(clause)
+	return bool(tail) and not _NOT_A_NEGATION.search(clause[tail.start() :])
 
 
 def find(rules: Iterable[Rule], text: str) -> list[Hit]:

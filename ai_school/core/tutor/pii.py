@@ -74,7 +74,7 @@ IBAN = re.compile(r"\b[a-z]{2}\d{2} ?(?:[a-z0-9]{4} ?){2,7}[a-z0-9]{1,4}\b")
 
 _PLATFORM = r"(?:snap|snapchat|sc|insta|instagram|ig|tiktok|tt|discord|twitter|psn|xbox|xbox live|gamertag|roblox|fortnite|steam|whatsapp|telegram|kik|wattpad|facebook|fb|epic|twitch|youtube|yt|minecraft|valorant|riot)"
 HANDLE = re.compile(
-	rf"\b(?:add|follow|dm|message|text|find|hmu|hit me up|friend|friend me|msg) (?:me )?(?:on|at|@) {_PLATFORM}\b\s*[:\-@=]?\s*@?([a-z0-9_.#]{{3,}})"
+	rf"\b(?:add|follow|dm|message|text|find|hmu|hit me up|friend|friend me|msg|reach|contact|catch|talk to) (?:me )?(?:on|at|@|via|through) {_PLATFORM}\b\s*[:\-@=]?\s*@?([a-z0-9_.#]{{3,}})"
 	rf"|\b(?:my|mine|our|his|her|my \w+'s) {_PLATFORM}(?: (?:name|username|user name|handle|user|id|tag|account|gamertag|code|@))?\s*(?:is|:|=|-|its|it's|@)\s*@?([a-z0-9_.#]{{3,}})"
 )
 _HANDLE_NOT = re.compile(
@@ -92,7 +92,7 @@ FULL_NAME = re.compile(
 	r"\b(?:my (?:full |real |whole )?name is|i am called|i'm called|me llamo|je m'appelle|ich heisse|mera naam)\s+[a-z][a-z'-]+ (?!(?:and|i|im|i'm|from|but|or|so|in|at|is|the|a|my|to|he|she|we|they|y|et|und|aur|hai|with|because|also)\b)[a-z][a-z'-]+"
 )
 _IDENTIFYING_EXTRA = re.compile(
-	r"\b(?:i go to|i attend|my school is|at [a-z]+ (?:school|academy|high|college)|school|academy|high school|i live|years? old|born|birthday|class \w+|year \d+|grade \d+|from [a-z]+|in [a-z]+ (?:city|town)|street|road)\b"
+	r"\b(?:go to|i'm \d+|i am \d+|im \d+|aged? \d+|primary|secondary|i go to|i attend|my school is|at [a-z]+ (?:school|academy|high|college)|school|academy|high school|i live|years? old|born|birthday|class \w+|year \d+|grade \d+|from [a-z]+|in [a-z]+ (?:city|town)|street|road)\b"
 )
 
 

@@ -1,0 +1,81 @@
+"""Concept tags for the learned model: words that mean the same thing for the guard, across English,
+Spanish, French, German and transliterated Hindi, collapse into one tag ("morir", "mourir", "sterben",
+"marna" and "die" are all DEATH). Tags and their pairs (DEATH+SELF, HARM+FAMILY, WEAPON+VIOLENT) let a
+model trained on a few hundred messages recognise phrasings it has not seen.
+"""
+
+import re
+
+_CONCEPTS = {
+	"DEATH": r"die|dies|died|dying|dead|death|deaths|suicide|suicidal|kill myself|killing myself|end my life|end it all|ending it|end things|not be here|not here anymore|was not here|wasnt here|disappear\w*|never (?:been )?born|not wake up|never wake up|unalive|overdose|morir|morirme|muerte|matarme|suicid\w*|quitarme la vida|mourir|mort|me tuer|en finir|sterben|tot|tod|umbringen|umzubringen|selbstmord|marna|mar jaana|mar jau\w*|maut|khudkushi|aatmahatya|khatam|jeena nahi",
+	"SELF": r"myself|my self|me|my|i|im|i am|i have|mi|moi|je|j|mich|mir|ich|mujhe|main|mera|meri|khud|apne aap|apni",
+	"SELF_HARM_ACT": r"cut|cutting|cuts|burn myself|burning myself|scratch\w*|bleed\w*|blood|pills|tablets|paracetamol|painkillers|sleeping pills|noose|hang|jump off|throw up|starv\w*|not eating|skip\w* meals|purg\w*|wrists?|thighs?|self harm\w*|hurt myself|harm myself|hacerme dano|cortarme|me faire du mal|me couper|ritzen|verletzen|kaat",
+	"HOPELESS": r"pointless|worthless|hopeless|burden|empty|numb|alone|lonely|nobody|no one|noone|tired of|had enough|give up|giving up|no point|better without|better off|cannot go on|can not go on|cant go on|no reason|hate myself|hate my life|done with|sin sentido|nadie|personne|niemand|koi nahi|bekaar",
+	"VIOLENT": r"hit|hits|hitting|beat|beats|beating|punch\w*|kick\w*|slap\w*|stab\w*|shoot|shooting|shot|kill|kills|killing|murder\w*|strangl\w*|chok\w*|attack\w*|fight\w*|smash\w*|jump him|jump her|jump them|shank\w*|batter\w*|break his|break her|bleed|hurt him|hurt her|hurt them|hurt someone|hurt people|set fire|burn down|pegar\w*|golpe\w*|matar\w*|apunal\w*|frapp\w*|tuer|poignard\w*|tabass\w*|schlag\w*|schlagt|toten|verprugel\w*|erstech\w*|umbring\w*|maar\w*|mar dunga|peet\w*|goli",
+	"WEAPON": r"knife|knives|blade|gun|guns|pistol|rifle|airsoft|bb gun|bomb|bombs|explosive\w*|weapon\w*|poison\w*|bat|brick|hammer|molotov|taser|flamethrower|acid|bleach|cuchillo|navaja|pistola|bomba|arma|armas|veneno|couteau|pistolet|bombe|arme|messer|waffe|pistole|gift|chaku|chaaku|bandook|banduk|katta|zeher|zehar",
+	"OTHERS": r"him|her|them|he|she|they|someone|somebody|people|everyone|kid|kids|boy|boys|girl|girls|guy|teacher|brother|sister|classmate\w*|bully|bullies|ex|lo|la|le|les|ihn|sie|usko|use|unko",
+	"FAMILY_ADULT": r"dad|father|mum|mom|mam|mother|mummy|daddy|papa|parents?|step ?dad|step ?mum|step ?mom|stepfather|stepmother|step ?brother|uncle|aunt\w*|grand\w+|cousin|boyfriend|girlfriend|partner|coach|teacher|man|men|guy|adult|older|carer|babysitter|neighbou?r|padre|madre|padrastro|madrastra|hermano|tio|pere|mere|beau-pere|oncle|vater|mutter|stiefvater|onkel|bruder|chacha|mama|mummy|bhai|bhaiya",
+	"SECRECY": r"secret|not tell|do not tell|dont tell|never tell|if i tell|keep it quiet|no digas|ne dis pas|nicht sagen|mat batana|kisi ko mat",
+	"SEXUAL": r"touch\w*|nudes?|naked|pics|photos|pictures|body|kiss\w*|undress\w*|top off|without my top|underwear|bed|room at night|desnud\w*|nue|nackt|beruhr\w*|galat harkat",
+	"THREAT": r"threat\w*|said (?:he|she|they) would|said (?:he|she|they) will|will get me|going to get me|leak|blackmail\w*|expose|or else|amenaz\w*|menac\w*|bedroh\w*|dhamki",
+	"FEAR": r"scared|afraid|terrified|frightened|unsafe|not safe|do not feel safe|miedo|peur|angst|darr|dar lagta",
+	"RULES": r"instructions?|rules?|prompt|system|mode|restrictions?|filters?|guidelines|programming|configuration|settings|instrucciones|reglas|regles|consignes|anweisungen|regeln|niyam",
+	"OVERRIDE": r"ignore|ignora|ignorez|ignoriere|forget|olvida|oublie|vergiss|bhool|bhul|bypass|override|disable|turn off|pretend|act as|act like|roleplay|role play|you are now|from now on|jailbreak|unlock|developer|admin|comply|obey",
+	"PERMISSION": r"permission|allowed|allow|authori[sz]ed|approved|permitted|said you can|said it is ok|said it's ok|gave me|permiso|autorise|erlaubt|darfst|allow kiya",
+	"ANSWERS": r"answers?|solutions?|answer key|mark scheme|respuestas?|soluciones|reponses?|corrige|antworten?|losungen?|jawab|uttar",
+	"EXAM": r"exam|exams|test|tests|quiz|quizzes|assessment|midterm|mock|paper|gcse|sat|finals|oral|examen|control|prueba|controle|interro|prufung|klausur|klassenarbeit|\w+arbeit|pariksha",
+	"NOW": r"now|right now|rn|currently|at the moment|live|ends|closes|minutes left|mins left|timer|hurry|quick|quickly|asap|ahora|maintenant|gerade|jetzt|abhi|jaldi",
+	"UPCOMING": r"tomorrow|tomorrows|next week|next|upcoming|friday|monday|tuesday|wednesday|thursday|manana|demain|morgen|kal",
+	"TASK": r"write|do|solve|complete|finish|calculate|find|work out|answer|translate|homework|essay|worksheet|assignment|coursework|project|sheet|exercise|exercises|tarea|deberes|ejercicios|devoirs|redaction|exercices|hausaufgaben|aufgabe|aufgaben|kaam|likh|kar do",
+	"UNDERSTAND": r"explain|explanation|understand|why|how|confused|meaning|mean|example|hint|check|feedback|revise|revision|practice|quiz me|explica\w*|entiendo|explique\w*|comprends|erklar\w*|verstehe|samjha\w*|samajh\w*|kyun|kaise",
+	"CONTACT": r"number|phone|mobile|call|text|ring|whatsapp|email|e-mail|address|live at|live on|postcode|password|passcode|pin|login|username|snap|insta|instagram|discord|tiktok|add me|numero|telefono|direccion|contrasena|adresse|mot de passe|nummer|adresse|passwort|handy",
+	"GAME_IDIOM": r"minecraft|fortnite|roblox|fifa|game|games|gaming|level|boss|lol|lmao|jk|joking|haha|xd|dying to|dying of|killing me|killed it|kill time|kill it",
+	"FICTION_STUDY": r"romeo|juliet|macbeth|hamlet|character|poem|novel|book|play|story|history|war|ww1|ww2|hitler|soldiers?|chapter|author|essay about|film|movie|process|linux|python|code|cell|cells|bacteria|chemistry|physics|biology",
+}
+_PATTERNS = {name: re.compile(rf"\b(?:{body})\b") for name, body in _CONCEPTS.items()}
+_PAIRS = [
+	("DEATH", "SELF"),
+	("DEATH", "HOPELESS"),
+	("SELF_HARM_ACT", "SELF"),
+	("HOPELESS", "SELF"),
+	("VIOLENT", "OTHERS"),
+	("VIOLENT", "WEAPON"),
+	("WEAPON", "OTHERS"),
+	("VIOLENT", "FAMILY_ADULT"),
+	("FAMILY_ADULT", "SEXUAL"),
+	("FAMILY_ADULT", "SECRECY"),
+	("FAMILY_ADULT", "FEAR"),
+	("THREAT", "SELF"),
+	("SEXUAL", "SECRECY"),
+	("RULES", "OVERRIDE"),
+	("PERMISSION", "ANSWERS"),
+	("OVERRIDE", "ANSWERS"),
+	("EXAM", "NOW"),
+	("EXAM", "UPCOMING"),
+	("EXAM", "ANSWERS"),
+	("TASK", "ANSWERS"),
+	("TASK", "UNDERSTAND"),
+	("DEATH", "FICTION_STUDY"),
+	("VIOLENT", "FICTION_STUDY"),
+	("VIOLENT", "GAME_IDIOM"),
+	("DEATH", "GAME_IDIOM"),
+]
+_LONG_DIGITS = re.compile(r"\d[\d\s-]{6,}\d")
+_STREET = re.compile(
+	r"\b\d{1,4},? \w+ (?:street|st|road|rd|avenue|ave|lane|close|drive|way|crescent|rue|calle|strasse|nagar|sector)\b"
+)
+
+
+def concept_tags(canon: str) -> set[str]:
+	"""The concept tags present in a canonical text, with their meaningful pairs."""
+	tags = {name for name, pattern in _PATTERNS.items() if pattern.search(canon)}
+	if _LONG_DIGITS.search(canon):
+		tags.add("LONG_DIGITS")
+	if "@" in canon:
+		tags.add("AT_SIGN")
+	if _STREET.search(canon):
+		tags.add("STREET")
+	tags |= {f"{a}+{b}" for a, b in _PAIRS if a in tags and b in tags}
+	if "CONTACT" in tags and ({"LONG_DIGITS", "AT_SIGN", "STREET"} & tags):
+		tags.add("CONTACT+DATA")
+	return tags
