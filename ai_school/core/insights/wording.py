@@ -87,7 +87,11 @@ INDICATORS: dict[str, tuple[str, Callable[[Any, TermFeatures | None, float | Non
 	"recent_absence_pct": ("Recent attendance", _recent),
 	"current_absence_streak": (
 		"Absence streak",
-		lambda v, f, m: f"Absent the last {_plural(v, 'school day')} in a row",
+		lambda v, f, m: (
+			f"Absent the last {_plural(v, 'school day')} in a row"
+			if v
+			else "Not absent on the last school day"
+		),
 	),
 	"longest_absence_streak": (
 		"Longest absence",
