@@ -113,7 +113,7 @@ SOLVE_STRONG = (
 	rule(
 		"solve.do_my",
 		rf"\b(?:do|doing|write|writing|finish|finishing|complete|completing|make|making|type|typing|draft|drafting|compose|answer|answering|solve|solving|fill in|fill out|translate|translating|code|program|summari[sz]e|paraphrase|rewrite|re-write|redo|fix|correct|create|build|prepare|produce|plan|take|sit) (?:\w+ )?(?:my|our|the whole|this whole|all (?:my|the|of my|of the|these|those)|these|those|the rest of (?:my|the)|all|the) (?:\w+ ){{0,3}}{_WORK}\b(?! (?:for me to check|so i can check|with me|together))",
-		unless=r"\b(?:how (?:do|can|should|would) i|how to|help me (?:understand|learn|plan|structure|start|with how)|teach me|explain|tips|advice|where (?:do|should) i start|show me how|walk me through|steps|(?:can you |could you |please |pls )?check (?:my|if|whether|this|over)|feedback|improve|mark|look over|read through|proofread)\b",
+		unless=r"\b(?:how (?:do|can|should|would) i|how to|help me (?:understand|learn|plan|structure|start|with how)|teach me|explain how|tips|advice|where (?:do|should) i start|show me how|walk me through|(?:can you |could you |please |pls )?check (?:my|if|whether|this|over)|feedback|improve|mark|look over|read through|proofread)\b",
 	),
 	rule(
 		"solve.for_me",

@@ -28,8 +28,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ai_school.core.tutor import classifier, intent, lexicon
-from ai_school.core.tutor.concepts import concept_tags
-from ai_school.core.tutor.labels import UNSAFE, Label
+from ai_school.core.tutor.concepts import UNSAFE_SIGNS, concept_tags, neutralise
+from ai_school.core.tutor.labels import PRECEDENCE, UNSAFE, Label
 from ai_school.core.tutor.text import Text
 
 logger = logging.getLogger(__name__)
@@ -39,8 +39,21 @@ FORMAT = 1
 CHAR_NGRAM = 4
 RULE_WEIGHT = 3
 CONCEPT_WEIGHT = 2
-# labels the rules may impose over the model (see the module docstring)
-RULES_OVERRIDE = (*UNSAFE, Label.PII_OVERSHARE)
+# labels the rules may impose over the model when they take precedence over its label
+RULES_OVERRIDE = (*UNSAFE, Label.INJECTION, Label.PII_OVERSHARE, Label.EXAM_CONTENT)
+# The model may only give these labels when the message shows some sign of them (a concept tag or a
+# rule hit): "answers for ex 5 pls" is a homework request, not an injection, however much its
+# n-grams resemble one. Unsafe labels need only one sign of any kind of harm (the broad UNSAFE_SIGNS
+# vocabulary), so short or foreign messages ("brb", "salut ça va") don't fall into an unsafe class by
+# the quirks of naive Bayes on few features, while recall on real disclosures stays first.
+EVIDENCE_NEEDED = {
+	Label.UNSAFE_SELF_HARM: UNSAFE_SIGNS,
+	Label.UNSAFE_ABUSE: UNSAFE_SIGNS,
+	Label.UNSAFE_VIOLENCE: UNSAFE_SIGNS,
+	Label.INJECTION: {"RULES", "OVERRIDE", "PERMISSION", "AUTHORITY_CLAIM"},
+	Label.EXAM_CONTENT: {"EXAM"},
+	Label.PII_OVERSHARE: {"CONTACT", "LONG_DIGITS", "AT_SIGN", "STREET"},
+}
 
 
 class RuleClassifier:
@@ -222,12 +235,32 @@ class GuardModel:
 		return guard
 
 	def predict_one(self, text: str) -> Label:
-		learned = self.model_.predict([text])[0]
-		if learned in UNSAFE:
-			return learned
-		rules = classifier.classify(text)
-		if rules in RULES_OVERRIDE:
-			return rules
+		analysis = classifier.analyse(text)
+		scores = self.model_.log_scores(text)
+		canon = Text(text[: classifier.MAX_CHARS]).canon
+		tags = harm = None
+		for learned, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0].value)):
+			needed = EVIDENCE_NEEDED.get(learned)
+			if needed and learned not in analysis.evidence:
+				if learned in UNSAFE:
+					# signs of harm must survive removing idioms, games and negated harm
+					harm = harm if harm is not None else concept_tags(neutralise(canon))
+					if not needed & harm:
+						continue
+				else:
+					tags = tags if tags is not None else concept_tags(canon)
+					if not needed & tags:
+						continue
+			break
+		# explicit evidence of a higher-priority label (a disclosure, a threat, an injection, a phone
+		# number, an exam in progress) wins over the model: the precedence applies to it
+		if analysis.label in RULES_OVERRIDE and PRECEDENCE.index(analysis.label) < PRECEDENCE.index(learned):
+			return analysis.label
+		# an explicit wish for the finished work ("do it for me", "just the answers") outranks concept
+		if learned in (Label.CONCEPT, Label.OFF_TOPIC) and intent.solve_strong_hits(
+			Text(text[: classifier.MAX_CHARS]).canon
+		):
+			return Label.SOLVE_REQUEST
 		return learned
 
 	def predict(self, texts: Sequence[str]) -> list[Label]:

@@ -92,7 +92,7 @@ FULL_NAME = re.compile(
 	r"\b(?:my (?:full |real |whole )?name is|i am called|i'm called|me llamo|je m'appelle|ich heisse|mera naam)\s+[a-z][a-z'-]+ (?!(?:and|i|im|i'm|from|but|or|so|in|at|is|the|a|my|to|he|she|we|they|y|et|und|aur|hai|with|because|also)\b)[a-z][a-z'-]+"
 )
 _IDENTIFYING_EXTRA = re.compile(
-	r"\b(?:go to|i'm \d+|i am \d+|im \d+|aged? \d+|primary|secondary|i go to|i attend|my school is|at [a-z]+ (?:school|academy|high|college)|school|academy|high school|i live|years? old|born|birthday|class \w+|year \d+|grade \d+|from [a-z]+|in [a-z]+ (?:city|town)|street|road)\b"
+	r"\b(?:in \d{1,2}[a-z]|form \w+|at st\.? \w+|at saint \w+|go to|i'm \d+|i am \d+|im \d+|aged? \d+|primary|secondary|i go to|i attend|my school is|at [a-z]+ (?:school|academy|high|college)|school|academy|high school|i live|years? old|born|birthday|class \w+|year \d+|grade \d+|from [a-z]+|in [a-z]+ (?:city|town)|street|road)\b"
 )
 
 

@@ -324,7 +324,7 @@ ABUSE = (
 	),
 	rule(
 		"ab.de",
-		r"\b(?:schlagt|schlaegt|schlagen|schlug|bedroht|bedrohen|bedrohte|beruhrt|missbraucht|verprugelt|verpruegelt|mobbt|mobben|schubst|tritt) (?:mich|uns)\b|\bich werde\b(?: \w+){0,5} (?:gemobbt|geschlagen|bedroht|missbraucht|verprugelt)\b|\b(?:sperrt|sperren|sperrte|schliesst|schliessen) mich\b",
+		r"\b(?:schlagt|schlaegt|schlagen|schlug|bedroht|bedrohen|bedrohte|beruhrt|missbraucht|verprugelt|verpruegelt|mobbt|mobben|schubst|tritt) (?:mich|uns)\b|\bich werde\b(?: \w+){0,5} (?:gemobbt|geschlagen|bedroht|missbraucht|verprugelt)\b|\b(?:sperrt|sperren|sperrte|schliesst|schliessen) mich\b|\b(?:droht|drohen|drohte) (?:mir|mich)?\b.{0,20}\b(?:umzubringen|zu schlagen|zu toten|weh zu tun|zu verletzen)\b",
 	),
 	rule(
 		"ab.hi",
