@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 NUMERIC, CATEGORICAL = "numeric", "categorical"
-MISSING_WORDS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
+# "none" and "-" are left alone: they are often real answers ("club: none")
+MISSING_WORDS = frozenset({"", "na", "n/a", "nan", "null", "?"})
 
 Columns = dict[str, list[Any]]
 
@@ -53,11 +54,11 @@ def to_number(value: Any) -> float | None:
 
 
 def is_number(value: Any) -> bool:
+	"""A present value that reads as a number."""
 	try:
-		to_number(value)
+		return to_number(value) is not None
 	except (TypeError, ValueError):
 		return False
-	return True
 
 
 def as_columns(data: Any) -> Columns:
