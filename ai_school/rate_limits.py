@@ -9,7 +9,7 @@ session user (the IP only for Guest), and the count is taken by an explicit call
 	rate_limits.consume("timetable.solve", limit=30, seconds=3600)
 
 Counts live in the site's Redis cache, one key per action and user, expiring `seconds` after the first call
-of the window.
+of the window. Only web requests are counted, as with Frappe's limiter.
 """
 
 from __future__ import annotations
@@ -26,7 +26,12 @@ def cache_key(action: str, user: str | None = None) -> str:
 
 def consume(action: str, limit: int, seconds: int) -> int:
 	"""Count one call of `action` for the session user; throw RateLimitExceededError (HTTP 429) past `limit`
-	calls in the window. Call it after the permission check. Returns the calls used so far."""
+	calls in the window. Call it after the permission check. Returns the calls used so far.
+
+	Like Frappe's own limiter, only web requests count: background jobs, the console and `bench execute` call
+	the same functions without using anybody's allowance."""
+	if not getattr(frappe.local, "request", None):
+		return 0
 	key = cache_key(action)
 	frappe.cache.set(key, 0, ex=seconds, nx=True)  # starts the window; an existing one keeps its expiry
 	used = frappe.cache.incr(key)

@@ -87,3 +87,11 @@ class TestRateLimits(FrappeTestCase):
 		self.assertTrue(self.solve_as(staff)["queued"])
 		rate_limits.reset("test.other_action", staff)
 		self.assertEqual(rate_limits.used("test.other_action", staff), 0)
+
+	def test_only_web_requests_count(self):
+		staff = self.staff[0]
+		frappe.set_user(staff)
+		frappe.local.request = None  # a background job, the console or bench execute
+		for _ in range(5):
+			rate_limits.consume("test.other_action", 3, 60)
+		self.assertEqual(rate_limits.used("test.other_action", staff), 0)
