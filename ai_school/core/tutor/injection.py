@@ -98,7 +98,7 @@ INJECTION = (
 	),
 	rule(
 		"inj.first_line",
-		r"\b(?:first|last|opening|second|top|beginning) (?:line|sentence|word|part|paragraph|rule) of (?:your|ur|the) (?:\w+ )?(?:instructions|prompt|rules|system|system prompt|guidelines|programming)\b|\b(?:translate|summari[sz]e|encode|spell|rewrite|repeat) (?:your|ur|the) (?:system prompt|instructions|hidden rules|prompt|rules you were given)\b|\bthe hidden rules\b",
+		r"\b(?:first|last|opening|second|top|beginning) (?:line|sentence|word|part|paragraph|rule) of (?:your|ur|the) (?:\w+ )?(?:instructions|prompt|rules|system|system prompt|guidelines|programming)\b|\b(?:translate|summari[sz]e|encode|spell|rewrite|repeat) (?:your|ur|the) (?:system prompt|instructions|hidden rules|prompt|rules you were given)\b|\bthe hidden rules\b|\b(?:repeat|print|show|tell me|give me|what (?:is|was)) (?:me )?(?:your|ur|the) (?:very )?(?:first|initial|opening|original|starting) (?:message|prompt|instructions?|line|words)\b",
 		negatable=False,
 	),
 	rule(

@@ -256,6 +256,8 @@ class GuardModel:
 		# number, an exam in progress) wins over the model: the issue's precedence applies to it
 		if analysis.label in RULES_OVERRIDE and PRECEDENCE.index(analysis.label) < PRECEDENCE.index(learned):
 			return analysis.label
+		if learned in UNSAFE and analysis.label in UNSAFE:
+			return analysis.label  # which kind of harm: the rules' specific evidence decides
 		# an explicit wish for the finished work ("do it for me", "just the answers") outranks concept
 		if learned in (Label.CONCEPT, Label.OFF_TOPIC) and intent.solve_strong_hits(
 			Text(text[: classifier.MAX_CHARS]).canon

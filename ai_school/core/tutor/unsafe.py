@@ -215,15 +215,15 @@ SELF_HARM = (
 	# Spanish / French / German / Hindi (transliterated)
 	rule(
 		"sh.es",
-		r"\b(?:quiero|quisiera|voy a|me voy a|pienso en|ganas de|quiero|deseo) (?:morir(?:me)?|matarme|suicidarme|desaparecer para siempre|hacerme dano|cortarme|quitarme la vida)\b|\bno quiero (?:vivir|seguir viviendo|seguir|estar viv[oa]|existir)\b|\bme quiero (?:morir|matar|suicidar)\b|\bme (?:corto|lastimo|hago dano)\b|\bsuicidarme\b|\bpienso en el suicidio\b",
+		r"\b(?:quiero|quisiera|voy a|me voy a|pienso en|ganas de|quiero|deseo) (?:morir(?:me)?|matarme|suicidarme|desaparecer para siempre|hacerme dano|cortarme|quitarme la vida)\b|\bno quiero (?:vivir|seguir viviendo|seguir|estar viv[oa]|existir)\b|\bme quiero (?:morir|matar|suicidar)\b|\bme (?:corto|lastimo|hago dano)\b|\bsuicidarme\b|\bpienso en el suicidio\b|\b(?:no (?:quiero|querer) (?:volver a )?despertar(?:me)?|no despertar nunca|(?:tengo )?ganas de (?:morir(?:me)?|desaparecer|matarme|suicidarme)|acabar con (?:todo|mi vida)|me (?:quiero )?matar|me corto (?:los|las|el|la) (?:brazos|piernas|munecas|brazo|pierna))\b",
 	),
 	rule(
 		"sh.fr",
-		r"\b(?:je veux|j'ai envie de|je vais|envie de|je voudrais|je pense a) (?:mourir|me tuer|me suicider|disparaitre|me faire du mal|me couper|en finir|me scarifier)\b|\bje (?:me scarifie|me coupe les|me fais du mal|ne veux plus vivre|veux plus vivre)\b|\ben finir avec (?:la|ma) vie\b|\b(?:pense|penser|pensees) (?:au|a la) (?:suicide|mort)\b|\bidees (?:suicidaires|noires)\b|\benvie (?:de mourir|d'en finir)\b",
+		r"\b(?:je veux|j'ai envie de|je vais|envie de|je voudrais|je pense a) (?:mourir|me tuer|me suicider|disparaitre|me faire du mal|me couper|en finir|me scarifier)\b|\bje (?:me scarifie|me coupe les|me fais du mal|ne veux plus vivre|veux plus vivre)\b|\ben finir avec (?:la|ma) vie\b|\b(?:pense|penser|pensees) (?:au|a la) (?:suicide|mort)\b|\bidees (?:suicidaires|noires)\b|\benvie (?:de mourir|d'en finir)\b|\b(?:ne plus (?:jamais )?me reveiller|ne jamais me reveiller|mettre fin a (?:mes jours|ma vie)|me suicider|j'ai envie de disparaitre|je me coupe|je me fais du mal)\b",
 	),
 	rule(
 		"sh.de",
-		r"\bich (?:will|mochte|moechte|werde|wurde|wuerde) (?:mich )?(?:sterben|umbringen|toten|ritzen|nicht mehr leben|verletzen)\b|\bmich (?:umbringen|toten|ritzen|selbst verletzen)\b|\bich ritze mich\b|\bich (?:will|mochte) nicht mehr (?:leben|da sein)\b|\b(?:selbstmord|suizid)gedanken\b|\bmich (?:umzubringen|zu toten|zu verletzen|selbst zu verletzen)\b|\bich will sterben\b",
+		r"\bich (?:will|mochte|moechte|werde|wurde|wuerde) (?:mich )?(?:sterben|umbringen|toten|ritzen|nicht mehr leben|verletzen)\b|\bmich (?:umbringen|toten|ritzen|selbst verletzen)\b|\bich ritze mich\b|\bich (?:will|mochte) nicht mehr (?:leben|da sein)\b|\b(?:selbstmord|suizid)gedanken\b|\bmich (?:umzubringen|zu toten|zu verletzen|selbst zu verletzen)\b|\bich will sterben\b|\bich (?:will|mochte|moechte|wurde|wuerde|werde)(?: \w+){0,2} (?:sterben|nicht mehr (?:leben|aufwachen|da sein|existieren)|nie (?:mehr|wieder) aufwachen|mich umbringen|mich toten|mich verletzen|mich ritzen)\b|\bmir (?:das leben nehmen|etwas antun|was antun)\b|\b(?:ritze|verletze) mich\b",
 	),
 	rule(
 		"sh.hi",
@@ -250,6 +250,10 @@ ABUSE = (
 		"ab.touch_me",
 		r"\b(?:to touch|touching|touches|touched|touch) me\b(?! (?:emotionally|deeply))|\b(?:for him|for her|for them) to touch me\b",
 		unless=r"\b(?:song|poem|speech|story|film|movie|book|words|message|letter) (?:really )?touch(?:ed|es)? me\b|\bdo not touch me\b(?! (?:again|like))",
+	),
+	rule(
+		"ab.intrusion",
+		r"\b(?:comes?|coming|came|walks?|walking|walked|barges?|barging|barged|keeps? coming|keeps? walking) (?:in|into) (?:the|my) (?:bathroom|shower|bedroom|room|toilet|bath)\b.{0,30}\b(?:when|while|whenever) (?:i'm|i am|im|i)\b|\b(?:watches|watched|films|filmed|looks at|stares at) me (?:in the shower|in the bath|getting changed|change|undress\w*|while i (?:change|shower|sleep))\b",
 	),
 	rule(
 		"ab.being_harmed",
@@ -315,20 +319,20 @@ ABUSE = (
 	# Spanish / French / German / Hindi (transliterated)
 	rule(
 		"ab.es",
-		r"\b(?:me|nos) (?:pega|pegan|golpea|golpean|maltrata|maltratan|amenaza|amenazan|toca|tocan|lastima|lastiman|hace dano|hacen dano|acosa|acosan|insulta y pega|encierra|encierran)\b|\bme hacen bullying\b|\bme (?:hace|hacen) bullying\b",
+		r"\b(?:me|nos) (?:pega|pegan|golpea|golpean|maltrata|maltratan|amenaza|amenazan|toca|tocan|lastima|lastiman|hace dano|hacen dano|acosa|acosan|insulta y pega|encierra|encierran)\b|\bme hacen bullying\b|\bme (?:hace|hacen) bullying\b|\b(?:tocarme|abusa de mi|abusan de mi|me obliga a)\b|\b(?:no (?:se lo )?(?:digas|diga|cuentes) a nadie|es nuestro secreto)\b|\bme amenaza(?:n)? con\b",
 	),
 	rule(
 		"ab.fr",
-		r"\b(?:me|nous) (?:frappe|frappent|bat|battent|menace|menacent|touche|touchent|harcele|harcelent|fait du mal|font du mal|enferme|enferment|tape|tapent)\b",
+		r"\b(?:me|nous) (?:frappe|frappent|bat|battent|menace|menacent|touche|touchent|harcele|harcelent|fait du mal|font du mal|enferme|enferment|tape|tapent|force|forcent|oblige|obligent)\b|\battouchements?\b|\b(?:personne ne doit (?:le )?savoir|c'est notre secret|ne le dis a personne|il m'a dit de ne (?:rien )?dire)\b|\bme menace(?:nt)? de\b",
 		unless=r"\bca me touche\b|\bcela me touche\b",
 	),
 	rule(
 		"ab.de",
-		r"\b(?:schlagt|schlaegt|schlagen|schlug|bedroht|bedrohen|bedrohte|beruhrt|missbraucht|verprugelt|verpruegelt|mobbt|mobben|schubst|tritt) (?:mich|uns)\b|\bich werde\b(?: \w+){0,5} (?:gemobbt|geschlagen|bedroht|missbraucht|verprugelt)\b|\b(?:sperrt|sperren|sperrte|schliesst|schliessen) mich\b|\b(?:droht|drohen|drohte) (?:mir|mich)?\b.{0,20}\b(?:umzubringen|zu schlagen|zu toten|weh zu tun|zu verletzen)\b",
+		r"\b(?:schlagt|schlaegt|schlagen|schlug|bedroht|bedrohen|bedrohte|beruhrt|missbraucht|verprugelt|verpruegelt|mobbt|mobben|schubst|tritt) (?:mich|uns)\b|\bich werde\b(?: \w+){0,5} (?:gemobbt|geschlagen|bedroht|missbraucht|verprugelt)\b|\b(?:sperrt|sperren|sperrte|schliesst|schliessen) mich\b|\b(?:droht|drohen|drohte) (?:mir|mich)?\b.{0,20}\b(?:umzubringen|zu schlagen|zu toten|weh zu tun|zu verletzen)\b|\bfasst mich(?: \w+){0,3} an\b|\bmich (?:anfassen|anfasst|beruhrt|anzufassen)\b|\b(?:beruhrt|erpresst|zwingt) mich\b|\b(?:niemandem|keinem) (?:etwas |was )?(?:sagen|erzahlen)\b|\bunser geheimnis\b|\btut mir weh\b",
 	),
 	rule(
 		"ab.hi",
-		r"\b(?:mujhe|mujhko|hume|humko) (?:roz |bahut |har din |phir se )?(?:maarte|marte|maarta|marta|maarti|marti|peet(?:te|ta|ti)|pitai|dhamki|dhamkaate|dhamkata|dhamkati|chhute|chhuta|chhuti|galat (?:tarah|jagah) (?:se )?(?:chhu|touch))\b|\b(?:mujhe|mujhko)(?: \w+){0,3} (?:maarte|marte|maarta|marta|maarti|marti|peet(?:te|ta|ti)|peet (?:te|ta|ti)|pitai karte|pitai karti|dhamkate|dhamkata|dhamkati)\b|\bmere saath galat (?:kaam|harkat|cheez)\b|\bmaar (?:dalunga|dalega|daalega) (?:agar|if) (?:maine|main|mai|i) (?:bataya|bola)\b",
+		r"\b(?:mujhe|mujhko|hume|humko) (?:roz |bahut |har din |phir se )?(?:maarte|marte|maarta|marta|maarti|marti|peet(?:te|ta|ti)|pitai|dhamki|dhamkaate|dhamkata|dhamkati|chhute|chhuta|chhuti|galat (?:tarah|jagah) (?:se )?(?:chhu|touch))\b|\b(?:mujhe|mujhko)(?: \w+){0,3} (?:maarte|marte|maarta|marta|maarti|marti|peet(?:te|ta|ti)|peet (?:te|ta|ti)|pitai karte|pitai karti|dhamkate|dhamkata|dhamkati)\b|\bmere saath galat (?:kaam|harkat|cheez)\b|\bkisi ko (?:mat|nahi|na) (?:batana|bolna)\b|\bgalat (?:tarike|tareeke|tarah) se (?:chhu|chhoo|touch)\w*\b|\bmujhe (?:chhute|chhuta|chhuti|chhoote|touch karte|touch karta)\b|\b(?:dhamki|blackmail) (?:deta|dete|deti|karta|karte|karti)\b|\bmaar (?:dalunga|dalega|daalega) (?:agar|if) (?:maine|main|mai|i) (?:bataya|bola)\b",
 	),
 )
 
@@ -401,6 +405,11 @@ VIOLENCE = (
 		unless=FICTION_OR_STUDY,
 	),
 	rule(
+		"vi.euphemism",
+		r"\b(?:how (?:to|do i|do you|can i|would i|could i)|i want to|i am going to|i'm going to|gonna|ways to|help me)\b.{0,20}\bmake (?:someone|somebody|him|her|them|my \w+|a person|people|the \w+) (?:stop breathing|never wake up|not wake up|disappear (?:for good|forever)|go away (?:for good|forever)|pass out|black out|bleed out)\b",
+		unless=FICTION_OR_STUDY,
+	),
+	rule(
 		"vi.arson",
 		r"\bset (?:fire to |alight )?(?:the |my |our |this |that |a |his |her |their )?(?:\w+ )?(?:school|house|building|classroom|car|room|home|shed|person|him|her|them|teacher|hair|locker)(?:'s \w+)?(?: \w+)? (?:on fire|alight|ablaze)\b|\bset fire to (?:the|my|our|his|her|their|a|this|that) (?:\w+ )?(?:school|house|building|classroom|car|home|shed|locker)\b|\bburn (?:down )?(?:the|my|our|his|her|their|that) (?:school|house|building|car|home|classroom)(?: down)?\b",
 		unless=r"\bhow (?:did|was|were)\b|\b(?:great fire|history|london|rome|nero|reichstag|character|story|novel|book|play)\b",
@@ -468,15 +477,15 @@ VIOLENCE = (
 	# Spanish / French / German / Hindi (transliterated)
 	rule(
 		"vi.es",
-		r"\b(?:voy a|quiero|te voy a|lo voy a|la voy a|los voy a|vamos a) (?:matar(?:lo|la|los|las|te)?|apunalar(?:lo|la)?|pegar(?:le|les)|hacer(?:le|les) dano|disparar(?:le|les)?|golpear(?:lo|la|los))\b|\b(?:lo|la|los|las|te) (?:voy a|vamos a|quiero) matar\b|\bcomo (?:hacer|fabricar|construir|conseguir) (?:una |un )?(?:bomba|arma|pistola|veneno|explosivo)\b",
+		r"\b(?:voy a|quiero|te voy a|lo voy a|la voy a|los voy a|vamos a) (?:matar(?:lo|la|los|las|te)?|apunalar(?:lo|la)?|pegar(?:le|les)|hacer(?:le|les) dano|disparar(?:le|les)?|golpear(?:lo|la|los))\b|\b(?:lo|la|los|las|te) (?:voy a|vamos a|quiero) matar\b|\bcomo (?:hacer|fabricar|construir|conseguir) (?:una |un )?(?:bomba|arma|pistola|veneno|explosivo)\b|\b(?:romper|partir)(?:le|les)? (?:la cara|los dientes|la boca)\b|\b(?:dar|pegar)(?:le|les) una paliza\b|\b(?:le|les|lo|la) voy a (?:pegar|dar|romper|partir|matar|apunalar|reventar)\b",
 	),
 	rule(
 		"vi.fr",
-		r"\bje (?:vais|veux|voudrais) (?:le |la |les |te |vous )?(?:tuer|frapper|poignarder|buter|defoncer|tabasser|empoisonner)\b|\bcomment (?:fabriquer|faire|construire|obtenir|acheter) (?:une |un )?(?:bombe|arme|pistolet|poison|explosif)\b",
+		r"\bje (?:vais|veux|voudrais) (?:le |la |les |te |vous )?(?:tuer|frapper|poignarder|buter|defoncer|tabasser|empoisonner)\b|\bcomment (?:fabriquer|faire|construire|obtenir|acheter) (?:une |un )?(?:bombe|arme|pistolet|poison|explosif)\b|\bcasser la (?:gueule|figure|tete)\b|\bje vais (?:lui|le|la|les|te) (?:casser|defoncer|tabasser|buter|frapper|tuer|poignarder|planter|cogner|eclater)\b",
 	),
 	rule(
 		"vi.de",
-		r"\bich (?:bring|bringe|werde|will|mochte) (?:ihn|sie|dich|euch|den|die|meinen|meine) (?:\w+ )?(?:um|umbringen|toten|abstechen|erschiessen|schlagen|verprugeln)\b|\bwie (?:baue|mache|bastle|bekomme|kaufe) (?:ich|man) (?:eine |ein |einen )?(?:bombe|waffe|pistole|gift|sprengstoff)\b",
+		r"\bich (?:bring|bringe|werde|will|mochte) (?:ihn|sie|dich|euch|den|die|meinen|meine) (?:\w+ )?(?:um|umbringen|toten|abstechen|erschiessen|schlagen|verprugeln)\b|\bwie (?:baue|mache|bastle|bekomme|kaufe) (?:ich|man) (?:eine |ein |einen )?(?:bombe|waffe|pistole|gift|sprengstoff)\b|\bich (?:bring|bringe|werde|will|mochte)(?: \w+){0,3} (?:um|umbringen|abstechen|erschiessen|verprugeln|zusammenschlagen|fertigmachen|toten)\b|\bich schlag(?:e)? (?:ihn|sie|dich|euch)(?: \w+)? (?:tot|zusammen|kaputt)\b",
 	),
 	rule(
 		"vi.hi",
