@@ -11,7 +11,8 @@ Framework-free (no frappe); numpy and scikit-learn are imported only inside the 
 * :mod:`~ai_school.core.insights.model` — ``RiskModel``: calibrated logistic regression whose per-input
   contributions add up to the score; ``to_dict``/``from_dict`` for storing a model version.
 * :mod:`~ai_school.core.insights.validation` — metrics, repeated stratified k-fold, time-ordered
-  validation (train on earlier terms, test on later ones), baselines, ``enough_history``.
+  validation (train on earlier terms, test on later ones), ``fit_version`` (a stored model version with
+  both kinds of metrics), baselines, ``enough_history`` (when to switch from the rule to the model).
 * :mod:`~ai_school.core.insights.scores` — ``RiskScore``, ``Contribution``, ``Tiers``.
 * :mod:`~ai_school.core.insights.wording` — the plain-words reasons.
 * :mod:`~ai_school.core.insights.cli` — ``python -m ai_school.core.insights.cli evaluate --csv FILE --label COL``.

@@ -315,7 +315,7 @@ class RiskModel:
 			log_skewed=self.log_skewed,
 		).fit(columns)
 		Z = self.preprocessor_.transform(columns)
-		folds = min(self.cv, int(counts.min()))
+		folds = min(self.cv, int(counts.min())) if Z.shape[1] else 0  # no usable inputs: the base rate
 		oof = None
 		penalties = ("l2", "l1") if self.penalty == "auto" else (self.penalty,)
 		self.C_ = float(sorted(self.Cs)[len(self.Cs) // 2])
@@ -329,9 +329,13 @@ class RiskModel:
 				if best is None or found[0] < best[0] - 1e-12:
 					best = (*found, penalty)
 			_, self.C_, oof, self.penalty_ = best
-		linear = _logistic(Z, labels, self.C_, self.penalty_, seed=self.random_state)
-		self.coef_ = linear.coef_[0].copy()
-		self.intercept_ = float(linear.intercept_[0])
+		if Z.shape[1]:
+			linear = _logistic(Z, labels, self.C_, self.penalty_, seed=self.random_state)
+			self.coef_ = linear.coef_[0].copy()
+			self.intercept_ = float(linear.intercept_[0])
+		else:
+			self.coef_ = np.zeros(0)
+			self.intercept_ = math.log(counts[1] / counts[0])
 		self.calibration_ = (1.0, 0.0)
 		if oof is not None and self.calibration == "sigmoid":
 			self.calibration_ = _platt(oof, labels)

@@ -153,6 +153,34 @@ def temporal_validation(
 	return report
 
 
+def fit_version(
+	X: Any,
+	y: Sequence[int],
+	periods: Sequence[Hashable],
+	*,
+	order: Sequence[Hashable] | None = None,
+	make_model: Callable[[], Any] | None = None,
+	min_train_periods: int = 1,
+) -> tuple[Any, dict[str, Any]]:
+	"""Train a model version on all labelled history and validate it the way it will be used: the fitted
+	model and its stored form (``to_dict``) whose ``validation`` holds the time-ordered held-out metrics
+	(pooled and per term) next to the cross-validated ``metrics``."""
+	from ai_school.core.insights.model import RiskModel
+
+	make = make_model or RiskModel
+	report = temporal_validation(make, X, y, periods, order=order, min_train_periods=min_train_periods)
+	model = make().fit(X, y)
+	version = model.to_dict()
+	version["validation"] = {
+		"kind": "trained on earlier terms, tested on the next",
+		"pooled": report.pooled,
+		"by_term": report.periods,
+		"skipped": [[str(period), reason] for period, reason in report.skipped],
+		"terms": [str(p) for p in (order if order is not None else sorted(set(periods)))],
+	}
+	return model, version
+
+
 def enough_history(
 	y: Sequence[int], periods: Sequence[Hashable], *, min_periods: int = 2, min_per_class: int = 20
 ) -> bool:

@@ -189,3 +189,12 @@ def test_inputs_can_be_rows_and_declared_categorical():
 	kinds = {s["name"]: s["kind"] for s in model.preprocessor_.specs_}
 	assert kinds == {"grade_band": "categorical", "absent": "numeric"}
 	assert model.predict_proba(rows[:3]).shape == (3, 2)
+
+
+def test_without_usable_inputs_it_predicts_the_base_rate():
+	X = {"constant": [1.0] * 40, "empty": [None] * 40}
+	y = [1] * 10 + [0] * 30
+	model = RiskModel().fit(X, y)
+	np.testing.assert_allclose(model.predict_proba(X)[:, 1], 0.25)
+	(score,) = model.explain({"constant": [1.0], "empty": [None]})
+	assert (score.contributions, score.score) == ((), pytest.approx(25.0))

@@ -2,6 +2,7 @@
 from school records to a model validated on later terms."""
 
 import datetime as dt
+import json
 import random
 
 import numpy as np
@@ -27,6 +28,7 @@ from ai_school.core.insights.validation import (
 	classification_metrics,
 	cross_validate,
 	enough_history,
+	fit_version,
 	summarise,
 	temporal_validation,
 )
@@ -189,6 +191,13 @@ def test_from_records_to_a_model_validated_on_later_terms():
 	)
 	assert [p["period"] for p in report.periods] == [t.name for t in TERMS[2:]]
 	assert report.pooled["roc_auc"] > 0.8
+
+	model, version = fit_version(rows, y, periods, order=[t.name for t in TERMS], min_train_periods=2)
+	stored = json.loads(json.dumps(version))
+	assert stored["validation"]["pooled"] == pytest.approx(report.pooled)
+	assert [p["period"] for p in stored["validation"]["by_term"]] == [t.name for t in TERMS[2:]]
+	assert set(stored["metrics"]) >= {"pcc", "f1", "roc_auc", "brier"}
+	assert model.n_train_ == len(y)
 
 	# the rule needs no history and is already informative; the mid-term features rank the students
 	rule = [abc_score(features).score for features, _ in pairs]
