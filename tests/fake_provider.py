@@ -176,6 +176,46 @@ def hang_up() -> Behaviour:
 	return behave
 
 
+def drip(head: bytes, byte: bytes = b" ", every: float = 0.05) -> Behaviour:
+	"""Write ``head`` (raw HTTP, from the status line on), then ``byte`` every ``every`` seconds until the
+	provider stops: a provider that never finishes but never goes quiet long enough for a read timeout."""
+
+	def behave(handler, body):
+		handler.close_connection = True
+		handler.wfile.write(head)
+		handler.wfile.flush()
+		while not handler.server.provider.stopping.wait(every):
+			handler.wfile.write(byte)
+			handler.wfile.flush()
+
+	return behave
+
+
+def drip_body(every: float = 0.05) -> Behaviour:
+	"""A 200 JSON response whose body (announced as 100 kB) arrives one space at a time."""
+	head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"
+	return drip(head, every=every)
+
+
+def drip_headers(every: float = 0.05) -> Behaviour:
+	"""A status line, then one header whose value never ends."""
+	return drip(b"HTTP/1.1 200 OK\r\nX-Pad: ", b"a", every)
+
+
+def drip_stream(*first_lines: str, every: float = 0.05) -> Behaviour:
+	"""An event stream that sends ``first_lines`` (each an SSE line) and then only keep-alive comments."""
+	head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"
+	head += b"".join(f"{line}\n\n".encode() for line in first_lines)
+	return drip(head, b": keep-alive\n\n", every)
+
+
+def redirect(location: str, code: int = 307) -> Behaviour:
+	def behave(handler, body):
+		send(handler, code, {}, headers={"Location": location})
+
+	return behave
+
+
 def unscripted(handler, body):
 	send(handler, 418, {"error": {"message": f"unscripted request for model {body.get('model')!r}"}})
 

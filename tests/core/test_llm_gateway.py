@@ -1,8 +1,10 @@
 """LLM gateway against a real HTTP server on 127.0.0.1 (tests/fake_provider.py)."""
 
+import datetime as dt
 import logging
 import socket
 import time
+import traceback
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -11,7 +13,9 @@ import requests
 
 from ai_school.core.llm import (
 	BadOutput,
+	DeadlineExceeded,
 	Gateway,
+	InvalidRequest,
 	LLMConfig,
 	LLMError,
 	NotConfigured,
@@ -23,12 +27,18 @@ from ai_school.core.llm import (
 	parse_json_text,
 	validate,
 )
+from ai_school.core.llm.gateway import _GuardedHTTPConnection, _Watch
+from ai_school.core.llm.policy import api_key_problem, destination, provider_url_problem
 from tests.fake_provider import (
 	FakeProvider,
 	Gate,
+	drip_body,
+	drip_headers,
+	drip_stream,
 	hang_up,
 	inline_error,
 	raw,
+	redirect,
 	reply,
 	slow,
 	sse,
@@ -77,6 +87,7 @@ def make_gateway(base_url, sleeps=None, **overrides):
 		"base_url": base_url,
 		"timeout": 2.0,
 		"retries_per_model": 0,
+		"allow_local_provider": True,
 		**overrides,
 	}
 	return Gateway(LLMConfig(**settings), sleep=sleeps if sleeps is not None else Sleeps())
@@ -165,7 +176,10 @@ def test_injected_session_is_used_and_holds_no_key(provider):
 	provider.script("primary/model", reply("ok"))
 	session = requests.Session()
 	session.headers["X-Trace"] = "from-shell"
-	gateway = Gateway(LLMConfig(api_key=SECRET, model="primary/model", base_url=provider.base_url), session)
+	config = LLMConfig(
+		api_key=SECRET, model="primary/model", base_url=provider.base_url, allow_local_provider=True
+	)
+	gateway = Gateway(config, session)
 
 	gateway.complete(MESSAGES)
 
@@ -339,6 +353,7 @@ def test_real_sleep_is_bounded_by_max_retry_wait(provider):
 			base_url=provider.base_url,
 			retries_per_model=1,
 			max_retry_wait=0.05,
+			allow_local_provider=True,
 		)
 	)
 
@@ -662,3 +677,270 @@ def test_describe_renders_shape_for_the_prompt():
 	assert describe({"note": (str, None)}) == '{"note": string or null}'
 	with pytest.raises(TypeError):
 		describe({"a": set})
+
+
+# --- The key never leaves in an error, whatever fails (issue 9 item 2) ---------------------------------------
+
+
+def leak_surfaces(error: BaseException) -> list[str]:
+	"""Every text an error can turn into: message, repr, tracebacks with chained causes, and tracebacks
+	with every frame's local variables (as Frappe's Error Log prints them).
+
+	The test's own frames are left out: they hold the key on purpose, as a caller's settings would.
+	"""
+	while error.__traceback__ and error.__traceback__.tb_frame.f_code.co_filename == __file__:
+		error.__traceback__ = error.__traceback__.tb_next
+	return [
+		str(error),
+		repr(error),
+		repr(vars(error)),
+		"".join(traceback.format_exception(error)),
+		"".join(
+			traceback.TracebackException(type(error), error, error.__traceback__, capture_locals=True).format(
+				chain=True
+			)
+		),
+	]
+
+
+class HeaderQuotingSession(requests.Session):
+	"""A session whose transport fails with the request headers in its message, as requests' InvalidHeader
+	and other library errors do."""
+
+	def send(self, request, **kwargs):
+		raise RuntimeError(f"cannot send {dict(request.headers)}")
+
+
+ZERO_WIDTH_KEY = SECRET[:9] + "\u200b" + SECRET[9:]
+
+
+@pytest.mark.parametrize(
+	("settings", "messages", "session", "expected", "message"),
+	[
+		# a key pasted with an invisible zero-width space: the header can't be encoded
+		({"api_key": ZERO_WIDTH_KEY}, MESSAGES, None, NotConfigured, "not plain ASCII (character 10)"),
+		# another header that latin-1 can't encode: http.client raises UnicodeEncodeError mid-request
+		({"extra_headers": {"X-Title": "École 学校"}}, MESSAGES, None, InvalidRequest, "UnicodeEncodeError"),
+		# a message JSON can't encode: TypeError from json.dumps
+		({}, [{"role": "user", "content": dt.date(2026, 1, 5)}], None, InvalidRequest, "TypeError"),
+		({}, [{"role": "user", "content": float("nan")}], None, InvalidRequest, "ValueError"),
+		# any other exception from the transport, quoting the headers
+		({}, MESSAGES, HeaderQuotingSession(), Unavailable, "request failed (RuntimeError)"),
+	],
+)
+def test_every_failure_becomes_a_typed_error_without_the_key(
+	provider, settings, messages, session, expected, message
+):
+	gateway = make_gateway(provider.base_url, **settings)
+	if session is not None:
+		gateway = Gateway(gateway.config, session)
+	key = gateway.config.api_key
+
+	with pytest.raises(LLMError) as caught:
+		gateway.complete(messages)
+
+	error = caught.value
+	assert type(error) is expected
+	assert message in str(error)
+	assert error.__cause__ is None and error.__context__ is None
+	for text in leak_surfaces(error):
+		assert key not in text
+		assert SECRET not in text
+	assert provider.received == []
+
+
+def test_stream_and_json_calls_turn_unexpected_failures_into_typed_errors(provider):
+	gateway = make_gateway(provider.base_url, extra_headers={"X-Title": "学校"})
+
+	for call in (lambda: gateway.stream(MESSAGES), lambda: gateway.complete_json(MESSAGES, {"a": int})):
+		with pytest.raises(InvalidRequest) as caught:
+			call()
+		assert all(SECRET not in text for text in leak_surfaces(caught.value))
+	assert provider.received == []
+
+
+def test_redirects_are_not_followed(provider):
+	provider.script("primary/model", redirect("/api/v1/other"))
+
+	with pytest.raises(Rejected, match="redirect"):
+		make_gateway(provider.base_url).complete(MESSAGES)
+
+	assert len(provider.received) == 1
+
+
+# --- Where the key may go (issue 9 item 3) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+	("url", "resolved", "problem"),
+	[
+		("https://openrouter.ai/api/v1", ["104.18.2.115"], None),
+		("https://openrouter.ai/api/v1", [], None),  # no DNS: nothing can be sent anyway
+		("http://openrouter.ai/api/v1", ["104.18.2.115"], "must use https"),
+		("openrouter.ai/api/v1", [], "web address"),
+		("ftp://openrouter.ai/api/v1", [], "web address"),
+		("https://user:pw@openrouter.ai/api/v1", ["104.18.2.115"], "user name or password"),
+		("https://127.0.0.1:8000/v1", [], "private, loopback or link-local"),
+		("https://[::1]/v1", [], "private, loopback or link-local"),
+		("https://[::ffff:10.0.0.5]/v1", [], "private, loopback or link-local"),
+		("https://169.254.169.254/latest", [], "private, loopback or link-local"),
+		("https://100.64.1.1/v1", [], "private, loopback or link-local"),
+		("https://localhost/v1", ["127.0.0.1"], "private, loopback or link-local"),
+		("https://llm.internal.example/v1", ["104.18.2.115", "192.168.1.20"], "private"),
+		("https://8.8.8.8/v1", [], None),
+	],
+)
+def test_provider_address_policy(url, resolved, problem):
+	found = provider_url_problem(url, resolver=lambda host: resolved)
+	if problem is None:
+		assert found is None
+	else:
+		assert problem in found
+
+
+def test_a_local_provider_is_allowed_only_when_asked():
+	url = "http://127.0.0.1:8000/v1"
+	assert provider_url_problem(url, resolver=lambda host: []) is not None
+	assert provider_url_problem(url, allow_local=True) is None
+	assert "web address" in provider_url_problem("127.0.0.1:8000", allow_local=True)
+
+
+def test_destination_is_scheme_host_and_port():
+	assert destination("https://OpenRouter.ai/api/v1") == ("https", "openrouter.ai", 443)
+	assert destination("https://openrouter.ai:443/other") == destination("https://openrouter.ai/api/v1")
+	assert destination("https://openrouter.ai@evil.example/v1") == ("https", "evil.example", 443)
+	assert destination("http://127.0.0.1:8000/v1") == ("http", "127.0.0.1", 8000)
+
+
+@pytest.mark.parametrize(
+	("key", "problem"),
+	[
+		(SECRET, None),
+		(ZERO_WIDTH_KEY, "not plain ASCII (character 10)"),
+		("sk-or-v1-é", "not plain ASCII"),
+		("sk-or v1", "space or line break (character 6)"),
+		("sk-or\nv1", "space or line break"),
+		("sk-or\x07v1", "control character"),
+	],
+)
+def test_api_key_must_be_plain_ascii_without_spaces(key, problem):
+	found = api_key_problem(key)
+	if problem is None:
+		assert found is None
+	else:
+		assert problem in found
+		assert key not in found
+
+
+def test_a_private_provider_is_refused_before_the_key_is_sent(provider):
+	gateway = make_gateway(provider.base_url, allow_local_provider=False)
+
+	with pytest.raises(NotConfigured, match="not allowed: the provider address must use https"):
+		gateway.complete(MESSAGES)
+
+	assert provider.received == []
+
+
+def test_a_connection_to_a_private_peer_is_refused(provider):
+	# A host name can resolve to a public address when checked and a private one when connecting; the
+	# connection itself is checked, before anything is sent on it.
+	host, port = provider.base_url.split("//")[1].split("/")[0].split(":")
+	watch = _Watch(5.0, allow_local=False)
+	connection = _GuardedHTTPConnection(host, int(port))
+	try:
+		with watch.active(), pytest.raises(OSError):
+			connection.connect()
+	finally:
+		watch.release()
+		connection.close()
+
+	assert "127.0.0.1" in watch.refused
+	assert provider.received == []
+
+
+# --- An overall deadline per call (issue 9 item 3) ----------------------------------------------------------
+
+# The drips below would go on for as long as the provider runs (until the test stops it); the deadline of
+# 0.5 s must end each call long before that, whatever the per-read timeout (2 s, never reached by a drip).
+DRIP_GIVE_UP = 15.0
+
+
+def timed(call):
+	started = time.monotonic()
+	try:
+		call()
+	except LLMError as error:
+		return error, time.monotonic() - started
+	raise AssertionError("the call did not fail")
+
+
+@pytest.mark.parametrize("behaviour", [drip_body(), drip_headers()], ids=["body", "headers"])
+def test_deadline_ends_a_dripping_answer_and_skips_fallback(provider, behaviour):
+	provider.script("primary/model", behaviour)
+	provider.script("backup/model", reply("too late to ask"))
+	gateway = make_gateway(provider.base_url, deadline=0.5)
+
+	error, elapsed = timed(lambda: gateway.complete(MESSAGES))
+
+	assert isinstance(error, DeadlineExceeded)
+	assert "0.5 second limit" in str(error)
+	assert error.reasons == [("primary/model", "no complete answer within 0.5s")]
+	assert provider.models_called == ["primary/model"]
+	assert elapsed < DRIP_GIVE_UP
+
+
+def test_deadline_ends_a_stream_that_only_sends_keep_alives(provider):
+	provider.script("primary/model", drip_stream(": OPENROUTER PROCESSING"))
+	gateway = make_gateway(provider.base_url, deadline=0.5, fallback_models=())
+
+	error, elapsed = timed(lambda: gateway.stream(MESSAGES))
+
+	assert isinstance(error, DeadlineExceeded)
+	assert elapsed < DRIP_GIVE_UP
+
+
+def test_deadline_ends_a_stream_that_stalls_after_the_first_words(provider):
+	first = 'data: {"choices": [{"index": 0, "delta": {"content": "Two"}}]}'
+	provider.script("primary/model", drip_stream(first))
+	gateway = make_gateway(provider.base_url, deadline=0.5)
+
+	stream = gateway.stream(MESSAGES)
+	assert next(stream) == "Two"
+	error, elapsed = timed(lambda: list(stream))
+
+	assert isinstance(error, DeadlineExceeded)
+	assert "interrupted" in str(error)
+	assert stream.result is None
+	assert elapsed < DRIP_GIVE_UP
+
+
+def test_deadline_spans_fallback_and_caps_backoff(provider):
+	provider.script("primary/model", status(429, "slow down", headers={"Retry-After": "3600"}))
+	provider.script("backup/model", reply("never asked"))
+	sleeps = Sleeps()
+	gateway = make_gateway(provider.base_url, sleeps, retries_per_model=1, max_retry_wait=60, deadline=0.5)
+
+	# the recorded sleep returns at once, so the second attempt on the primary still runs; it is
+	# scripted to get no answer, and by then the deadline is what decides
+	provider.script("primary/model", drip_body())
+	error, _ = timed(lambda: gateway.complete(MESSAGES))
+
+	assert isinstance(error, DeadlineExceeded)
+	assert len(sleeps) == 1 and sleeps[0] <= 0.5
+	assert provider.models_called == ["primary/model", "primary/model"]
+
+
+def test_a_connection_is_usable_again_after_a_call_within_its_deadline(provider):
+	provider.script("primary/model", reply("one"), reply("two"))
+	gateway = make_gateway(provider.base_url, deadline=0.3)
+
+	assert gateway.complete(MESSAGES).text == "one"
+	time.sleep(0.4)  # the first call's deadline has passed: its watchdog must not touch the pooled connection
+	assert gateway.complete(MESSAGES).text == "two"
+	first, second = provider.received
+	assert first.client_port == second.client_port
+
+
+def test_config_rejects_a_non_positive_deadline():
+	with pytest.raises(ValueError):
+		LLMConfig(deadline=0)

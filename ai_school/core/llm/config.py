@@ -14,6 +14,13 @@ class LLMConfig:
 	``retries_per_model`` counts extra attempts on the same model before moving to the next one;
 	``max_retry_wait`` caps every backoff sleep, including a provider's ``Retry-After``, so a user
 	waiting on the page is never held for long.
+
+	``timeout`` bounds each network wait (connect, or one read); ``deadline`` bounds the whole call: every
+	attempt, backoff, fallback and the reading of the answer (for a stream, until its last delta), so a
+	provider that drips bytes or keep-alive comments can't hold the caller past it.
+
+	``allow_local_provider`` lifts the address policy (see ``policy.py``: https to public addresses only),
+	for tests and self-hosted models.
 	"""
 
 	api_key: str = field(default="", repr=False)
@@ -21,6 +28,7 @@ class LLMConfig:
 	fallback_models: tuple[str, ...] = ()
 	base_url: str = DEFAULT_BASE_URL
 	timeout: float = 30.0
+	deadline: float = 120.0
 	max_tokens: int | None = 1024
 	temperature: float | None = 0.3
 	extra_headers: dict[str, str] = field(default_factory=dict)
@@ -28,6 +36,7 @@ class LLMConfig:
 	backoff_seconds: float = 0.5
 	max_retry_wait: float = 5.0
 	json_mode: bool = True
+	allow_local_provider: bool = False
 
 	def __post_init__(self):
 		fallback = self.fallback_models
@@ -40,6 +49,8 @@ class LLMConfig:
 		object.__setattr__(self, "extra_headers", dict(self.extra_headers or {}))
 		if self.timeout <= 0:
 			raise ValueError("timeout must be positive")
+		if self.deadline <= 0:
+			raise ValueError("deadline must be positive")
 		if self.retries_per_model < 0:
 			raise ValueError("retries_per_model must not be negative")
 

@@ -1,7 +1,10 @@
 """Errors raised by the LLM gateway.
 
-`str(error)` is always safe to show to a user: it never contains the API key, and provider
-error bodies are scrubbed and truncated before they are quoted.
+Every failure inside the gateway leaves it as one of these, whatever caused it (an HTTP error, a header the
+HTTP library can't encode, a message JSON can't encode, a bug). `str(error)` is always safe to show to a
+user and to log: it never contains the API key, and provider error bodies are scrubbed and truncated before
+they are quoted. They are raised without a chained cause or context, from frames that do not hold the
+request headers, so a traceback printed with its local variables (Frappe's Error Log) can't show the key.
 """
 
 
@@ -10,7 +13,13 @@ class LLMError(Exception):
 
 
 class NotConfigured(LLMError):
-	"""No API key or no model: raised before any HTTP call is made."""
+	"""Missing or unusable settings (no key, no model, a key that can't be sent, a provider address the
+	policy refuses): raised before any key is sent."""
+
+
+class InvalidRequest(LLMError):
+	"""The request can't be built or sent as asked (e.g. a message value JSON cannot encode); every model
+	would fail the same way, so no other is tried."""
 
 
 class Rejected(LLMError):
@@ -29,6 +38,10 @@ class Unavailable(LLMError):
 		self.reasons = list(reasons)
 		detail = "; ".join(f"{model}: {reason}" for model, reason in self.reasons)
 		super().__init__(f"{message} ({detail})" if detail else message)
+
+
+class DeadlineExceeded(Unavailable):
+	"""The call's overall deadline passed before an answer was complete; nothing more is tried."""
 
 
 class BadOutput(LLMError):

@@ -1,22 +1,51 @@
 """OpenAI-compatible chat completions with ordered model fallback.
 
-The API key only ever travels in the Authorization header of each request: it is not stored on the
-session, never logged, and scrubbed from any provider text quoted in an error.
+The API key only ever travels in the Authorization header of each request. The headers are built in one
+method, ``_send``, which never lets an exception out: whatever goes wrong there (a header the HTTP library
+can't encode, a dropped connection, a bug) becomes a short reason, and the typed error (errors.py) is raised
+later, outside any ``except`` block. So no traceback, exception context or local variable of an escaping
+error reaches the frames that held the headers, and Frappe's Error Log (which prints every frame's locals)
+can't show the key. Nothing else escapes either: a public method lets only LLMError out. The key is not
+stored on the session, never logged, and scrubbed from any provider text quoted in an error.
+
+Every call has an overall deadline (``LLMConfig.deadline``) across attempts, backoff, fallback and reading:
+a watchdog shuts down the socket of the connection in use when it passes, which ends a read however slowly
+the provider drips bytes, and no further attempt starts. Redirects are not followed, and unless a local
+provider is allowed, the address connected to must be public (``policy.py``), checked on the socket itself
+so that a host name re-resolving to a private address is still refused.
 """
 
+import functools
 import json
 import logging
 import re
+import socket
+import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ai_school.core.llm.config import LLMConfig
-from ai_school.core.llm.errors import BadOutput, NotConfigured, Rejected, Unavailable
+from ai_school.core.llm.errors import (
+	BadOutput,
+	DeadlineExceeded,
+	InvalidRequest,
+	LLMError,
+	NotConfigured,
+	Rejected,
+	Unavailable,
+)
+from ai_school.core.llm.policy import api_key_problem, is_public_address, provider_url_problem
 from ai_school.core.llm.result import Completion, Usage
 from ai_school.core.llm.shape import ShapeError, describe, parse_json_text, validate
 
@@ -26,6 +55,14 @@ logger = logging.getLogger(__name__)
 _RETRYABLE_STATUS = {408, 429}
 _DETAIL_LIMIT = 200
 _REDACTED = "[redacted]"
+# Raised while sending: the request itself can't be encoded, so every model would fail alike.
+_UNSENDABLE = (
+	UnicodeError,
+	requests.exceptions.InvalidHeader,
+	requests.exceptions.InvalidURL,
+	requests.exceptions.InvalidSchema,
+	requests.exceptions.MissingSchema,
+)
 
 
 class _Retryable(Exception):
@@ -37,12 +74,197 @@ class _Retryable(Exception):
 		self.retry_after = retry_after
 
 
+class _SendFailure:
+	"""Why ``_send`` got no response: a reason (never the exception, which saw the headers)."""
+
+	def __init__(self, reason: str, *, fatal: bool = False):
+		self.reason = reason
+		self.fatal = fatal
+
+
+_local = threading.local()
+
+
+class _Watch:
+	"""The deadline of one call and the sockets it is using.
+
+	A timer runs ``expire`` at the deadline: it shuts down every socket the call still uses, which wakes a
+	blocked read at once, however the provider drips bytes. Sockets are attached as urllib3 hands a pooled
+	connection to a request made inside ``active()`` and as new connections are made (the raw socket
+	before TLS, then the TLS one); ``release()`` lets go of them when the call ends, so a pooled
+	connection reused by a later call is never touched. Sockets, not connections, are kept: http.client
+	hands the socket of a close-delimited response over to the response and forgets it.
+	"""
+
+	def __init__(self, seconds: float, *, allow_local: bool):
+		self.seconds = seconds
+		self.allow_local = allow_local
+		self.ends_at = time.monotonic() + seconds
+		self.expired = False
+		self.refused: str | None = None
+		self._sockets: list[socket.socket] = []
+		self._lock = threading.Lock()
+		self._timer = threading.Timer(seconds, self.expire)
+		self._timer.daemon = True
+		self._timer.start()
+
+	def remaining(self) -> float:
+		return self.ends_at - time.monotonic()
+
+	@property
+	def over(self) -> bool:
+		return self.expired or self.remaining() <= 0
+
+	@contextmanager
+	def active(self):
+		_local.watch = self
+		try:
+			yield
+		finally:
+			_local.watch = None
+
+	def attach(self, sock) -> None:
+		if sock is None:
+			return
+		with self._lock:
+			self._sockets.append(sock)
+			expired = self.expired
+		if expired:
+			_shut_down(sock)
+
+	def expire(self) -> None:
+		with self._lock:
+			self.expired = True
+			sockets = list(self._sockets)
+		for sock in sockets:
+			_shut_down(sock)
+
+	def release(self) -> None:
+		self._timer.cancel()
+		with self._lock:
+			self._sockets.clear()
+
+	def check_peer(self, connection) -> None:
+		"""Refuse a connection whose peer is not public, unless local providers are allowed.
+
+		Through a proxy the peer is the proxy, so only the host name check of ``_check_ready`` applies.
+		"""
+		if (
+			self.allow_local
+			or getattr(connection, "proxy", None)
+			or getattr(connection, "_tunnel_host", None)
+		):
+			return
+		try:
+			address = str(connection.sock.getpeername()[0])
+		except (AttributeError, OSError, IndexError):
+			return
+		if not is_public_address(address):
+			self.refused = f"the provider address connects to {address}, which is not a public address"
+			raise OSError("provider address refused")
+
+
+def _current_watch() -> "_Watch | None":
+	return getattr(_local, "watch", None)
+
+
+def _shut_down(sock) -> None:
+	try:
+		# the plain socket's shutdown, also for TLS sockets: it ends a read blocked in another thread
+		socket.socket.shutdown(sock, socket.SHUT_RDWR)
+	except (OSError, ValueError, TypeError):
+		pass
+
+
+class _GuardedConnection:
+	def _new_conn(self):
+		sock = super()._new_conn()
+		watch = _current_watch()
+		if watch is not None:
+			watch.attach(sock)
+		return sock
+
+	def connect(self):
+		super().connect()
+		watch = _current_watch()
+		if watch is not None:
+			watch.attach(self.sock)
+			watch.check_peer(self)
+
+
+class _GuardedHTTPConnection(_GuardedConnection, HTTPConnection):
+	pass
+
+
+class _GuardedHTTPSConnection(_GuardedConnection, HTTPSConnection):
+	pass
+
+
+class _WatchedPool:
+	def _get_conn(self, timeout=None):
+		connection = super()._get_conn(timeout)
+		watch = _current_watch()
+		if watch is not None:
+			watch.attach(getattr(connection, "sock", None))
+		return connection
+
+
+class _HTTPPool(_WatchedPool, HTTPConnectionPool):
+	ConnectionCls = _GuardedHTTPConnection
+
+
+class _HTTPSPool(_WatchedPool, HTTPSConnectionPool):
+	ConnectionCls = _GuardedHTTPSConnection
+
+
+_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class _GuardedAdapter(HTTPAdapter):
+	"""requests' adapter with connections the deadline watchdog can reach and the peer check guards."""
+
+	def init_poolmanager(self, *args, **kwargs):
+		super().init_poolmanager(*args, **kwargs)
+		self.poolmanager.pool_classes_by_scheme = dict(_POOLS)
+
+	def proxy_manager_for(self, proxy, **proxy_kwargs):
+		manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+		if not proxy.lower().startswith("socks"):
+			manager.pool_classes_by_scheme = dict(_POOLS)
+		return manager
+
+
+def _typed_errors(method):
+	"""Let only LLMError out of a public method: anything else becomes one, raised without context."""
+
+	@functools.wraps(method)
+	def wrapper(self, *args, **kwargs):
+		try:
+			return method(self, *args, **kwargs)
+		except LLMError:
+			raise
+		except Exception as error:
+			kind = type(error).__name__
+			where = traceback.extract_tb(error.__traceback__)[-1]
+			caller_mistake = isinstance(error, TypeError | ValueError)
+		# name and place only: an unexpected exception's text or locals could hold anything
+		logger.warning(
+			"LLM call failed unexpectedly: %s in %s (%s:%d)", kind, where.name, where.filename, where.lineno
+		)
+		if caller_mistake:
+			raise InvalidRequest(f"The AI request could not be made ({kind})")
+		raise Unavailable([], message=f"The AI call failed unexpectedly ({kind})")
+
+	return wrapper
+
+
 class Stream:
 	"""Text deltas of a streamed answer; ``result`` holds the Completion once iteration ends.
 
 	Creating the stream already waited for the first piece of text, so configuration errors,
 	rejections and fallback happen before the caller starts relaying deltas. A failure after
-	that raises Unavailable from the iteration: switching models mid-answer would mix two texts.
+	that raises Unavailable from the iteration (DeadlineExceeded once the call's deadline passed):
+	switching models mid-answer would mix two texts.
 	"""
 
 	def __init__(self, deltas: Iterator[str]):
@@ -74,7 +296,8 @@ class Stream:
 class Gateway:
 	"""Chat completions against one OpenAI-compatible provider.
 
-	``sleep`` is injectable so backoff can be observed (and skipped) in tests.
+	``sleep`` is injectable so backoff can be observed (and skipped) in tests. An injected ``session`` gets
+	the gateway's guarded adapter mounted for http and https.
 	"""
 
 	def __init__(
@@ -86,8 +309,12 @@ class Gateway:
 	):
 		self.config = config
 		self._session = session or requests.Session()
+		adapter = _GuardedAdapter()
+		for prefix in ("https://", "http://"):
+			self._session.mount(prefix, adapter)
 		self._sleep = sleep
 
+	@_typed_errors
 	def complete(
 		self,
 		messages: Sequence[dict],
@@ -97,19 +324,15 @@ class Gateway:
 		max_tokens: int | None = None,
 		extra_body: dict | None = None,
 	) -> Completion:
-		"""One answer, trying the models in order on transient failures."""
+		"""One answer, trying the models in order on transient failures, within the deadline."""
 		order = self._check_ready(messages, models)
-		started = time.monotonic()
+		watch = self._watch()
+		try:
+			return self._complete(messages, order, watch, temperature, max_tokens, extra_body)
+		finally:
+			watch.release()
 
-		def attempt(model: str) -> dict:
-			body = self._body(model, messages, temperature, max_tokens, extra_body, stream=False)
-			return self._parse_body(model, self._post(model, body, stream=False))
-
-		data, index, failures = self._run(order, attempt)
-		answer = _Answer()
-		answer.absorb(data)
-		return answer.completion(messages, order[index], index > 0, failures, started)
-
+	@_typed_errors
 	def stream(
 		self,
 		messages: Sequence[dict],
@@ -119,13 +342,17 @@ class Gateway:
 		max_tokens: int | None = None,
 		extra_body: dict | None = None,
 	) -> Stream:
-		"""Stream an answer: iterate the returned Stream for text, then read ``stream.result``."""
+		"""Stream an answer: iterate the returned Stream for text, then read ``stream.result``.
+
+		The deadline runs until the last delta: a caller relaying slowly uses up the same allowance.
+		"""
 		order = self._check_ready(messages, models)
+		watch = self._watch()
 		started = time.monotonic()
 
 		def attempt(model: str) -> tuple[requests.Response, Iterator[dict], "_Answer"]:
 			body = self._body(model, messages, temperature, max_tokens, extra_body, stream=True)
-			response = self._post(model, body, stream=True)
+			response = self._post(model, body, stream=True, watch=watch)
 			answer = _Answer()
 			try:
 				if response.headers.get("Content-Type", "").startswith("application/json"):
@@ -136,31 +363,24 @@ class Gateway:
 				for event in events:
 					if answer.absorb(event):
 						break
+				if watch.expired:
+					raise _Retryable("the deadline passed while waiting for the first words")
 			except BaseException:
 				response.close()
 				raise
 			return response, events, answer
 
-		(response, events, answer), index, failures = self._run(order, attempt)
+		try:
+			(response, events, answer), index, failures = self._run(order, attempt, watch)
+		except BaseException:
+			watch.release()
+			raise
+		relay = self._relay(
+			response, events, answer, order[index], watch, messages, index > 0, failures, started
+		)
+		return Stream(relay)
 
-		def deltas() -> Iterator[str]:
-			try:
-				yield from answer.parts
-				for event in events:
-					delta = answer.absorb(event)
-					if delta:
-						yield delta
-			except _Retryable as failure:
-				logger.warning("LLM stream from %s interrupted: %s", order[index], failure.reason)
-				raise Unavailable(
-					[(order[index], failure.reason)], message="The AI answer was interrupted"
-				) from None
-			finally:
-				response.close()
-			return answer.completion(messages, order[index], index > 0, failures, started)
-
-		return Stream(deltas())
-
+	@_typed_errors
 	def complete_json(
 		self,
 		messages: Sequence[dict],
@@ -174,38 +394,36 @@ class Gateway:
 		"""Ask for JSON matching ``shape`` (see ``shape.py``); returns ``(data, completion)``.
 
 		An unusable answer is sent back once with the validation error; a second one raises
-		BadOutput. The returned completion counts the tokens and time of both calls.
+		BadOutput. The returned completion counts the tokens and time of both calls, and both share
+		one deadline.
 		"""
 		instruction = (
 			"Reply with one JSON value and nothing else: no prose, no code fences. "
 			f"It must have this shape: {describe(shape)}"
 		)
 		conversation = _with_instruction(messages, instruction)
+		order = self._check_ready(conversation, models)
 		body_extra = dict(extra_body or {})
 		if self.config.json_mode and isinstance(shape, dict):
 			body_extra.setdefault("response_format", {"type": "json_object"})
-		options = {
-			"models": models,
-			"temperature": temperature,
-			"max_tokens": max_tokens,
-			"extra_body": body_extra,
-		}
-
-		first = self.complete(conversation, **options)
+		watch = self._watch()
 		try:
-			return _checked(first.text, shape), first
-		except ShapeError as error:
-			problem = str(error)
-		logger.info("LLM JSON answer from %s unusable (%s); asking once more", first.model, problem)
-		retry = [
-			*conversation,
-			{"role": "assistant", "content": first.text},
-			{
-				"role": "user",
-				"content": f"That reply was not usable: {problem}. Reply again with only the corrected JSON.",
-			},
-		]
-		second = self.complete(retry, **options)
+			first = self._complete(conversation, order, watch, temperature, max_tokens, body_extra)
+			data, problem = _checked(first.text, shape)
+			if problem is None:
+				return data, first
+			logger.info("LLM JSON answer from %s unusable (%s); asking once more", first.model, problem)
+			retry = [
+				*conversation,
+				{"role": "assistant", "content": first.text},
+				{
+					"role": "user",
+					"content": f"That reply was not usable: {problem}. Reply again with only the corrected JSON.",
+				},
+			]
+			second = self._complete(retry, order, watch, temperature, max_tokens, body_extra)
+		finally:
+			watch.release()
 		combined = replace(
 			second,
 			usage=first.usage + second.usage,
@@ -213,13 +431,11 @@ class Gateway:
 			fallback_used=first.fallback_used or second.fallback_used,
 			failures=first.failures + second.failures,
 		)
-		try:
-			return _checked(second.text, shape), combined
-		except ShapeError as error:
-			logger.warning("LLM JSON answer from %s unusable twice: %s", second.model, error)
-			raise BadOutput(
-				"The AI reply was not in the expected format", detail=str(error), completion=combined
-			) from None
+		data, problem = _checked(second.text, shape)
+		if problem is None:
+			return data, combined
+		logger.warning("LLM JSON answer from %s unusable twice: %s", second.model, problem)
+		raise BadOutput("The AI reply was not in the expected format", detail=problem, completion=combined)
 
 	def close(self) -> None:
 		self._session.close()
@@ -230,33 +446,100 @@ class Gateway:
 	def __exit__(self, *exc_info) -> None:
 		self.close()
 
+	def _watch(self) -> _Watch:
+		return _Watch(self.config.deadline, allow_local=self.config.allow_local_provider)
+
 	def _check_ready(self, messages: Sequence[dict], models: Sequence[str] | None) -> tuple[str, ...]:
 		if not self.config.api_key:
 			raise NotConfigured("AI provider not configured: set the API key in AI School Settings")
+		problem = api_key_problem(self.config.api_key)
+		if problem:
+			raise NotConfigured(
+				f"AI provider not configured: {problem}; enter it again in AI School Settings"
+			)
 		order = tuple(dict.fromkeys(m for m in models if m)) if models else self.config.models
 		if not order:
 			raise NotConfigured("AI provider not configured: set the model in AI School Settings")
 		if not messages:
-			raise ValueError("messages must not be empty")
+			raise InvalidRequest("The AI request has no messages")
+		problem = provider_url_problem(self.config.base_url, allow_local=self.config.allow_local_provider)
+		if problem:
+			raise NotConfigured(f"AI provider not allowed: {problem}")
 		return order
 
-	def _run(self, order: tuple[str, ...], attempt: Callable[[str], object]):
+	def _complete(self, messages, order, watch, temperature, max_tokens, extra_body) -> Completion:
+		started = time.monotonic()
+
+		def attempt(model: str) -> dict:
+			body = self._body(model, messages, temperature, max_tokens, extra_body, stream=False)
+			data = self._parse_body(model, self._post(model, body, stream=False, watch=watch))
+			if watch.expired:
+				raise _Retryable("the deadline passed while reading the answer")
+			return data
+
+		data, index, failures = self._run(order, attempt, watch)
+		answer = _Answer()
+		answer.absorb(data)
+		return answer.completion(messages, order[index], index > 0, failures, started)
+
+	def _run(self, order: tuple[str, ...], attempt: Callable[[str], object], watch: _Watch):
 		"""Call ``attempt`` per model in order, retrying transient failures with capped backoff.
 
-		Returns ``(value, model index, failures)``; Rejected propagates at once because another
-		model would be refused for the same reason.
+		Returns ``(value, model index, failures)``. Rejected and the other typed errors propagate at
+		once because another model would fail for the same reason; once the deadline has passed no
+		attempt starts and DeadlineExceeded lists what was tried. Errors are raised outside the
+		``except`` blocks, so they carry no context.
 		"""
 		failures: list[tuple[str, str]] = []
 		for index, model in enumerate(order):
 			for retry in range(self.config.retries_per_model + 1):
+				if watch.over:
+					raise DeadlineExceeded(failures, message=self._deadline_message())
 				try:
 					return attempt(model), index, failures
 				except _Retryable as failure:
-					failures.append((model, failure.reason))
-					logger.warning("LLM model %s failed (attempt %d): %s", model, retry + 1, failure.reason)
-					if retry < self.config.retries_per_model:
-						self._sleep(self._backoff(retry, failure.retry_after))
+					reason, retry_after = failure.reason, failure.retry_after
+				except LLMError:
+					raise
+				except Exception as error:
+					reason, retry_after = f"unexpected error ({type(error).__name__})", None
+				if watch.expired:
+					reason = f"no complete answer within {self.config.deadline:g}s"
+				failures.append((model, reason))
+				logger.warning("LLM model %s failed (attempt %d): %s", model, retry + 1, reason)
+				if watch.over:
+					raise DeadlineExceeded(failures, message=self._deadline_message())
+				if retry < self.config.retries_per_model:
+					self._sleep(min(self._backoff(retry, retry_after), max(0.0, watch.remaining())))
 		raise Unavailable(failures)
+
+	def _deadline_message(self) -> str:
+		return f"No AI answer within the {self.config.deadline:g} second limit"
+
+	def _relay(self, response, events, answer, model, watch, messages, fallback_used, failures, started):
+		"""The deltas of an opened stream; returns the Completion (StopIteration.value) at the end."""
+		reason = None
+		try:
+			yield from answer.parts
+			for event in events:
+				delta = answer.absorb(event)
+				if delta:
+					yield delta
+		except _Retryable as failure:
+			reason = failure.reason
+		except Exception as error:
+			reason = f"unexpected error ({type(error).__name__})"
+		finally:
+			response.close()
+			watch.release()
+		if watch.expired:
+			reason = f"no complete answer within {self.config.deadline:g}s"
+			logger.warning("LLM stream from %s interrupted: %s", model, reason)
+			raise DeadlineExceeded([(model, reason)], message="The AI answer was interrupted")
+		if reason is not None:
+			logger.warning("LLM stream from %s interrupted: %s", model, reason)
+			raise Unavailable([(model, reason)], message="The AI answer was interrupted")
+		return answer.completion(messages, model, fallback_used, failures, started)
 
 	def _backoff(self, retry: int, retry_after: float | None) -> float:
 		wait = retry_after if retry_after is not None else self.config.backoff_seconds * 2**retry
@@ -275,28 +558,18 @@ class Gateway:
 		body.update(extra_body or {})
 		return body
 
-	def _post(self, model: str, body: dict, *, stream: bool) -> requests.Response:
-		headers = {
-			**self.config.extra_headers,
-			"Accept": "text/event-stream" if stream else "application/json",
-			"Authorization": f"Bearer {self.config.api_key}",
-		}
+	def _post(self, model: str, body: dict, *, stream: bool, watch: _Watch) -> requests.Response:
+		"""Send one attempt and check its status; the headers (and the key) live only in ``_send``."""
+		data = _encode(body)
 		logger.debug("LLM request: model=%s stream=%s", model, stream)
-		try:
-			response = self._session.post(
-				f"{self.config.base_url}/chat/completions",
-				json=body,
-				headers=headers,
-				timeout=self.config.timeout,
-				stream=stream,
-			)
-		except requests.Timeout:
-			raise _Retryable(f"timed out after {self.config.timeout:g}s") from None
-		except requests.ConnectionError as error:
-			logger.debug("LLM connection error for %s: %s", model, self._scrub(str(error)))
-			raise _Retryable("connection failed") from None
-		except requests.RequestException as error:
-			raise _Retryable(f"request failed ({type(error).__name__})") from None
+		outcome = self._send(data, stream=stream, watch=watch)
+		if isinstance(outcome, _SendFailure):
+			if watch.refused:
+				raise NotConfigured(f"AI provider not allowed: {watch.refused}")
+			if outcome.fatal:
+				raise InvalidRequest(f"The AI request could not be sent: {outcome.reason}")
+			raise _Retryable(outcome.reason)
+		response = outcome
 		if response.status_code != 200:
 			try:
 				detail = self._error_detail(response)
@@ -304,6 +577,41 @@ class Gateway:
 			finally:
 				response.close()
 		return response
+
+	def _send(self, data: bytes, *, stream: bool, watch: _Watch) -> "requests.Response | _SendFailure":
+		"""POST ``data``: the one frame that holds the request headers.
+
+		It never raises: an exception raised by the HTTP library may quote a header value (requests'
+		InvalidHeader does) and its traceback passes through frames holding the headers, so it is reduced
+		to a reason here and dropped.
+		"""
+		wait = max(0.001, min(self.config.timeout, watch.remaining()))
+		try:
+			headers = {
+				**self.config.extra_headers,
+				"Content-Type": "application/json",
+				"Accept": "text/event-stream" if stream else "application/json",
+				"Authorization": f"Bearer {self.config.api_key}",
+			}
+			with watch.active():
+				return self._session.post(
+					f"{self.config.base_url}/chat/completions",
+					data=data,
+					headers=headers,
+					timeout=(wait, wait),
+					stream=stream,
+					allow_redirects=False,
+				)
+		except requests.Timeout:
+			return _SendFailure(f"timed out after {wait:g}s")
+		except requests.ConnectionError:
+			return _SendFailure("connection failed")
+		except _UNSENDABLE as error:
+			return _SendFailure(
+				f"a header or the address can't be encoded ({type(error).__name__})", fatal=True
+			)
+		except Exception as error:
+			return _SendFailure(f"request failed ({type(error).__name__})")
 
 	def _raise_for_status(
 		self, model: str, status: int, detail: str, retry_after: float | None = None
@@ -319,13 +627,25 @@ class Gateway:
 			raise Rejected(
 				f"AI provider rejected the request (HTTP {status}){suffix}", status_code=status, model=model
 			)
+		if 300 <= status < 400:
+			# never followed: the key would go wherever the provider points
+			raise Rejected(
+				f"AI provider answered with a redirect (HTTP {status}); check the Provider Base URL",
+				status_code=status,
+				model=model,
+			)
 		raise _Retryable(f"unexpected HTTP {status}")
 
 	def _parse_body(self, model: str, response: requests.Response) -> dict:
+		failure = None
 		try:
 			data = response.json()
 		except ValueError:
-			raise _Retryable("invalid response body (not JSON)") from None
+			failure = "invalid response body (not JSON)"
+		except requests.RequestException as error:
+			failure = f"connection lost while reading ({type(error).__name__})"
+		if failure:
+			raise _Retryable(failure)
 		if not isinstance(data, dict):
 			raise _Retryable("invalid response body (not an object)")
 		self._raise_for_inline_error(model, data)
@@ -348,8 +668,9 @@ class Gateway:
 	def _sse_events(self, model: str, response: requests.Response) -> Iterator[dict]:
 		"""Parse server-sent events; stop at ``[DONE]`` or the end of the body."""
 		data_lines: list[str] = []
+		lost = None
 		try:
-			for raw in response.iter_lines(chunk_size=None):
+			for raw in _body_lines(response):
 				line = raw.decode("utf-8", errors="replace")
 				if line.startswith("data:"):
 					data_lines.append(line[5:].removeprefix(" "))
@@ -362,9 +683,11 @@ class Gateway:
 				if data.strip() == "[DONE]":
 					return
 				yield self._stream_event(model, data)
-		except requests.RequestException as error:
-			logger.debug("LLM stream read error: %s", self._scrub(str(error)))
-			raise _Retryable("connection lost while streaming") from None
+		except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
+			lost = type(error).__name__
+		if lost:
+			logger.debug("LLM stream read error: %s", lost)
+			raise _Retryable("connection lost while streaming")
 		if data_lines and "\n".join(data_lines).strip() != "[DONE]":
 			yield self._stream_event(model, "\n".join(data_lines))
 
@@ -372,7 +695,9 @@ class Gateway:
 		try:
 			event = json.loads(data)
 		except ValueError:
-			raise _Retryable("invalid stream event (not JSON)") from None
+			event = _NOT_JSON
+		if event is _NOT_JSON:
+			raise _Retryable("invalid stream event (not JSON)")
 		if not isinstance(event, dict):
 			raise _Retryable("invalid stream event (not an object)")
 		self._raise_for_inline_error(model, event)
@@ -399,6 +724,40 @@ class Gateway:
 	def _scrub(self, text: str) -> str:
 		key = self.config.api_key
 		return text.replace(key, _REDACTED) if key else text
+
+
+_NOT_JSON = object()
+
+
+def _body_lines(response: requests.Response) -> Iterator[bytes]:
+	"""The lines of a streamed body as they arrive.
+
+	A chunked body is read chunk by chunk; any other (a stream that ends when the connection closes) with
+	``read1``, which returns what has arrived instead of waiting for a full buffer or the end.
+	"""
+	read1 = getattr(response.raw, "read1", None)
+	if response.raw.chunked or read1 is None:
+		chunks = response.iter_content(chunk_size=None)
+	else:
+		chunks = iter(lambda: read1(65536, decode_content=True), b"")
+	pending = b""
+	for chunk in chunks:
+		pending += chunk
+		lines = pending.splitlines(keepends=True)
+		pending = lines.pop() if lines and not lines[-1].endswith((b"\n", b"\r")) else b""
+		for line in lines:
+			yield line.rstrip(b"\r\n")
+	if pending:
+		yield pending
+
+
+def _encode(body: dict) -> bytes:
+	"""The request body as JSON; a value JSON can't encode is the caller's mistake, named by type only."""
+	try:
+		return json.dumps(body, allow_nan=False).encode()
+	except (TypeError, ValueError, RecursionError) as error:
+		problem = f"{type(error).__name__}: {error}"[:_DETAIL_LIMIT]
+	raise InvalidRequest(f"The AI request could not be built: {problem}")
 
 
 class _Answer:
@@ -510,7 +869,11 @@ def _with_instruction(messages: Sequence[dict], instruction: str) -> list[dict]:
 	return [{"role": "system", "content": instruction}, *messages]
 
 
-def _checked(text: str, shape):
-	data = parse_json_text(text)
-	validate(data, shape)
-	return data
+def _checked(text: str, shape) -> tuple[object, str | None]:
+	"""``(data, None)`` when ``text`` is JSON matching ``shape``, else ``(None, what is wrong)``."""
+	try:
+		data = parse_json_text(text)
+		validate(data, shape)
+	except ShapeError as error:
+		return None, str(error)
+	return data, None
