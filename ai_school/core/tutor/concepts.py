@@ -86,7 +86,8 @@ _HARMLESS = re.compile(
 	r"|\b(?:the|da|absolute) bomb\b|\b(?:bath|seed|glitter|photo|stink|smoke) ?bombs?\b|\bbomb(?:ed)? (?:my|the|that|this|a) (?:test|exam|quiz|interview|presentation|audition|driving test|lesson)\b|\bbomb calorimet\w+|\bbombed\b"
 	r"|\b(?:my )?(?:mum|mom|dad|mam|parents|teacher|nan|gran)(?: \w+){0,2} (?:is going to|is gonna|will|would|gonna|'ll|'d) kill me\b(?!.{0,20}\bif i (?:tell|told|say)\b)"
 	r"|\bfight (?:for|against|climate|poverty|racism|injustice|off|the urge|a cold)\b|\b(?:hurt|hurts|hurting) (?:his|her|their|my|your|someone's|somebody's) feelings\b|\bmy (?:head|leg|arm|back|knee|ankle|foot|stomach|tooth|eyes?) (?:hurts?|is killing me|kills)\b"
-	r"|\bwithout (?:hurting|injuring|harming|killing) (?:yourself|myself|themselves|yourselves|anyone|anybody)\b|\bwithout getting (?:hurt|injured)\b|\b(?:safely|safe way to|avoid (?:getting )?(?:hurt|injur\w*))\b"
+	r"|\b(?:kill|killing|smash|smashing|nail|nailing|ace|acing|crush|crushing|slay|slaying|destroy|destroying|murder|murdering) (?:this|that|the|my|our|his|her) (?:presentation|test|exam|performance|audition|interview|game|match|race|speech|essay|show|concert|solo|dance|recital|quiz|trial|tryouts?|song)\b"
+	r"|\bwithout (?:\w+ (?:and|or) )?(?:hurting|injuring|harming|killing) (?:yourself|myself|themselves|yourselves|anyone|anybody)\b|\bwithout getting (?:hurt|injured)\b|\b(?:safely|safe way to|avoid (?:getting )?(?:hurt|injur\w*))\b"
 	r"|\bin (?:the )?(?:game|fortnite|minecraft|roblox|gta|cod|call of duty|valorant|fifa|among us|pubg|warzone|apex|mario kart|smash bros)\b(?: \w+){0,3}"
 )
 _NEGATED_HARM = re.compile(

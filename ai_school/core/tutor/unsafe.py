@@ -146,6 +146,11 @@ SELF_HARM = (
 		unless=r"\bdie (?:my|your|her|his|their|it|them) (?:hair|clothes|shirt|t-?shirt|jeans|shoes|pink|blue|red|green|black|purple|blonde|brown)\b|\b(?:dying|die) (?:to|for|of laughter|laughing)\b",
 	),
 	rule(
+		"sh.warning_signs",
+		r"\b(?:will not|won't|not going to|not gonna|wont) be (?:here|around|alive) (?:next week|next month|much longer|for long|tomorrow|anymore|any more|after (?:tonight|today|this week))\b|\bgiv(?:e|en|ing) away (?:all )?(?:my|all my) (?:stuff|things|belongings|possessions|games|clothes)\b|\bwill not need (?:it|them|my \w+) (?:anymore|any more|where i am going)\b|\bshould i (?:just )?(?:end it|end it all|end things|end my life|die|kill myself|give up on life)\b|\b(?:razor ?blades?|razors|blades) (?:hidden|stashed|hid)\b|\b(?:hid|hide|hidden|keep|have) (?:razor ?blades?|razors|blades|pills)\b.{0,20}\b(?:room|bag|drawer|bed)\b|\bwant (?:everything|it all|it|life|the pain) to (?:stop|end) (?:forever|for good|permanently)\b",
+		negatable=False,
+	),
+	rule(
 		"sh.feel_like",
 		r"\b(?:feel|feeling|felt) like (?:just )?(?:dying|ending (?:it|things|everything|my life|it all)|killing myself|disappearing forever|giving up on (?:life|living|everything)|i should die|i should not be alive|i do not deserve to live|a burden to everyone)\b",
 	),
@@ -155,7 +160,7 @@ SELF_HARM = (
 	),
 	rule(
 		"sh.no_reason",
-		r"\b(?:no|not any|nothing to|lost (?:my|the|all)|(?:do not|can not|never) (?:see|find|have) (?:a|any)|see no|find no|have no) (?:reason|point|will|purpose) (?:to|in|for) (?:live|living|go on|going on|being alive|life|keep going|stay|staying alive|carry on|carrying on)\b|\btired of (?:living|life|being alive|existing)\b|\bwhat is the point (?:of|in) (?:even )?(?:living|life|being alive|me|existing|going on|trying anymore|being here)\b|\blife is(?: not| pointless| meaningless| not worth)",
+		r"\b(?:no|not any|nothing to|lost (?:my|the|all)|(?:do not|can not|never) (?:see|find|have) (?:a|any|the)|see no|find no|have no) (?:reason|point|will|purpose) (?:to|in|for) (?:live|living|go on|going on|being alive|life|keep going|stay|staying alive|carry on|carrying on)\b|\btired of (?:living|life|being alive|existing)\b|\bwhat is the point (?:of|in) (?:even )?(?:living|life|being alive|me|existing|going on|trying anymore|being here)\b|\blife is(?: not| pointless| meaningless| not worth)",
 	),
 	rule(
 		"sh.better_off",
@@ -172,11 +177,11 @@ SELF_HARM = (
 	),
 	rule(
 		"sh.methods",
-		r"\b(?:painless|quick|quickest|easy|easiest|best|fastest|sure) (?:way|ways|method|methods) to (?:die|kill myself|end it|end my life|commit suicide|go)\b|\bhow (?:do i|can i|to|would i|could i|should i) (?:die|end it|end my life|commit suicide|kill myself|overdose|od)\b",
+		r"\b(?:painless|quick|quickest|easy|easiest|best|fastest|sure) (?:way|ways|method|methods) to (?:die|kill myself|end it|end my life|commit suicide|go)\b|\bhow (?:do i|can i|to|would i|could i|should i) (?:die|end it|end my life|commit suicide|kill myself|overdose|od)\b|\b(?:painless|quick|quickest|easy|easiest|best|fastest|sure|surest) (?:way|ways|method|methods) to (?:bleed out|drown|overdose|hang (?:myself|yourself)|suffocate|not wake up|stop breathing)\b|\bhow long (?:does it take|would it take|till you|until you|to) (?:\w+ ){0,2}(?:drown|bleed out|suffocate|die from|overdose|die of)\b",
 	),
 	rule(
 		"sh.overdose",
-		r"\b(?:how many|how much|what amount of|what dose of|amount of|number of) (?:\w+ ){0,2}(?:pills|tablets|paracetamol|ibuprofen|aspirin|panadol|tylenol|sleeping pills|insulin|antidepressants|meds|medicine|medication|xanax|painkillers)\b.{0,40}\b(?:die|dying|dead|lethal|fatal|deadly|overdose|od|kill me|kill you|kill a person|kill a human|kill someone my|never wake|end it|too many|too much|dangerous|unsafe|max(?:imum)? before)\b|\b(?:overdose|overdosing|od|oding) on\b|\b(?:take|took|taking|swallow|swallowed|going to take|gonna take) (?:all|all of|a load of|loads of|a lot of|lots of|a bunch of|a whole bottle of|a whole box of|a whole packet of|[1-9]\d+|twenty|thirty|forty|fifty|a hundred) (?:my |the |of my |of the )?(?:\w+ )?(?:pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|aspirin|antidepressants|painkillers|sleeping pills)\b|\bwhat happens if (?:you|i|someone) (?:take|takes|swallow|swallows) (?:[1-9]\d+|twenty|thirty|forty|fifty|a hundred|a whole (?:bottle|box|packet)|all) (?:\w+ ){0,2}(?:pills|tablets|paracetamol|ibuprofen|aspirin|panadol|tylenol|meds)\b",
+		r"\b(?:how many|how much|what amount of|what dose of|amount of|number of) (?:\w+ ){0,2}(?:pills|tablets|paracetamol|ibuprofen|aspirin|panadol|tylenol|sleeping pills|insulin|antidepressants|meds|medicine|medication|xanax|painkillers)\b.{0,40}\b(?:die|dying|dead|lethal|fatal|deadly|overdose|od|kill me|kill you|kill a person|kill a human|kill someone my|never wake|end it|too many|too much|dangerous|unsafe|max(?:imum)? before)\b|\b(?:overdose|overdosing|od|oding) on\b|\b(?:take|took|taking|swallow|swallowed|going to take|gonna take) (?:all|all of|a load of|loads of|a lot of|lots of|a bunch of|a whole bottle of|a whole box of|a whole packet of|[1-9]\d+|twenty|thirty|forty|fifty|a hundred) (?:my |the |of my |of the )?(?:[\w']+ )?(?:pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|aspirin|antidepressants|painkillers|sleeping pills)\b|\b(?:lethal|fatal|deadly|toxic) (?:dose|amount|quantity) of\b|\bhow (?:many|much) (?:\w+ ){0,3}(?:is|would be|are) (?:lethal|fatal|deadly)\b|\b(?:take|taking|swallow|swallowing|going to take|gonna take) (?:every|each) (?:single )?(?:pill|tablet)\b|\bwhat happens if (?:you|i|someone) (?:take|takes|swallow|swallows) (?:[1-9]\d+|twenty|thirty|forty|fifty|a hundred|a whole (?:bottle|box|packet)|all) (?:\w+ ){0,2}(?:pills|tablets|paracetamol|ibuprofen|aspirin|panadol|tylenol|meds)\b",
 	),
 	rule(
 		"sh.jump",
@@ -223,11 +228,11 @@ SELF_HARM = (
 	),
 	rule(
 		"sh.de",
-		r"\bich (?:will|mochte|moechte|werde|wurde|wuerde) (?:mich )?(?:sterben|umbringen|toten|ritzen|nicht mehr leben|verletzen)\b|\bmich (?:umbringen|toten|ritzen|selbst verletzen)\b|\bich ritze mich\b|\bich (?:will|mochte) nicht mehr (?:leben|da sein)\b|\b(?:selbstmord|suizid)gedanken\b|\bmich (?:umzubringen|zu toten|zu verletzen|selbst zu verletzen)\b|\bich will sterben\b|\bich (?:will|mochte|moechte|wurde|wuerde|werde)(?: \w+){0,2} (?:sterben|nicht mehr (?:leben|aufwachen|da sein|existieren)|nie (?:mehr|wieder) aufwachen|mich umbringen|mich toten|mich verletzen|mich ritzen)\b|\bmir (?:das leben nehmen|etwas antun|was antun)\b|\b(?:ritze|verletze) mich\b",
+		r"\bich (?:will|mochte|moechte|werde|wurde|wuerde) (?:mich )?(?:sterben|umbringen|toten|ritzen|nicht mehr leben|verletzen)\b|\bmich (?:umbringen|toten|ritzen|selbst verletzen)\b|\bich ritze mich\b|\bich (?:will|mochte) nicht mehr (?:leben|da sein)\b|\b(?:selbstmord|suizid)gedanken\b|\bmich (?:umzubringen|zu toten|zu verletzen|selbst zu verletzen)\b|\bich will sterben\b|\bich (?:will|mochte|moechte|wurde|wuerde|werde)(?: \w+){0,2} (?:sterben|nicht mehr (?:leben|aufwachen|da sein|existieren)|nie (?:mehr|wieder) aufwachen|mich umbringen|mich toten|mich verletzen|mich ritzen)\b|\bmir (?:das leben (?:zu )?nehmen|etwas (?:zu )?antun|was antun)\b|\bdas leben (?:zu )?nehmen\b|\b(?:ritze|verletze) mich\b",
 	),
 	rule(
 		"sh.hi",
-		r"\b(?:marna|mar jana|mar jaana|marne|mar jau|mar jaun) (?:chahta|chahti|chahata|chahati|hai|ka man|ka mann|ka dil)\b|\b(?:khudkushi|khud khushi|aatmahatya|atmahatya|suicide) (?:karna|kar lunga|kar lungi|kar loon|karunga|karungi|karne)\b|\bjeena nahi(?:n)? (?:chahta|chahti|hai|chahiye)\b|\bmujhe (?:ab )?(?:jeena|zinda rehna) nahi|\bjeene ka (?:mann|man|dil) nahi\b|\bapni jaan (?:le lunga|le lungi|lena|de dunga|de dungi|dena)\b|\bmain mar (?:jaunga|jaungi|jaun)\b|\b(?:khud|apne aap|apne ap) ko (?:hurt|nuksan|chot|kaat|khatam|maar|mita)\b",
+		r"\b(?:marna|mar jana|mar jaana|marne|mar jau|mar jaun) (?:chahta|chahti|chahata|chahati|hai|ka man|ka mann|ka dil)\b|\b(?:khudkushi|khud khushi|aatmahatya|atmahatya|suicide) (?:karna|kar lunga|kar lungi|kar loon|karunga|karungi|karne)\b|\bjeena nahi(?:n)? (?:chahta|chahti|hai|chahiye)\b|\bmujhe (?:ab )?(?:jeena|zinda rehna) nahi|\bjeene ka (?:koi )?(?:mann|man|dil|matlab|fayda|faayda|maksad) nahi\b|\bapni jaan (?:le lunga|le lungi|lena|de dunga|de dungi|dena)\b|\bmain mar (?:jaunga|jaungi|jaun)\b|\b(?:khud|apne aap|apne ap) ko (?:hurt|nuksan|chot|kaat|khatam|maar|mita)\b",
 	),
 )
 
@@ -243,7 +248,7 @@ ABUSE = (
 	),
 	rule(
 		"ab.verb_me",
-		r"\b(?:hits?|hitting|beats?|beating|beat|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|slap(?:s|ped|ping)?|smack(?:s|ed|ing)?|hurts?|hurting|chok(?:es|ed|ing)|strangl(?:es|ed|ing)|push(?:es|ed)|shov(?:es|ed)|grab(?:s|bed)|drag(?:s|ged)|touch(?:es|ed)|grop(?:es|ed)|molest(?:s|ed)|rap(?:es|ed)|abus(?:es|ed)|threaten(?:s|ed)|bull(?:ies|ied)|harass(?:es|ed)|stalk(?:s|ed)|blackmail(?:s|ed)|burn(?:s|ed|t)|whip(?:s|ped)|belt(?:s|ed)|pinch(?:es|ed)|bites|bit|spits? on|spat on|throws? (?:\w+ ){0,2}at|threw (?:\w+ ){0,2}at|lock(?:s|ed)) me\b",
+		r"\b(?:hits?|hitting|beats?|beating|beat|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|slap(?:s|ped|ping)?|smack(?:s|ed|ing)?|hurts?|hurting|chok(?:e|es|ed|ing)|strangl(?:e|es|ed|ing)|push(?:es|ed)?|shov(?:e|es|ed)|grab(?:s|bed)?|drag(?:s|ged)?|touch(?:es|ed)|grop(?:e|es|ed)|molest(?:s|ed)?|rap(?:es|ed)|abus(?:e|es|ed)|threaten(?:s|ed)?|bull(?:y|ies|ied)|harass(?:es|ed)?|stalk(?:s|ed)?|blackmail(?:s|ed)?|burn(?:s|ed|t)?|whip(?:s|ped)?|belt(?:s|ed)?|pinch(?:es|ed)?|bite|bites|bit|spits? on|spat on|throws? (?:\w+ ){0,2}at|threw (?:\w+ ){0,2}at|lock(?:s|ed)?) me\b",
 		unless=IDIOM_TO_ME,
 	),
 	rule(
@@ -253,7 +258,7 @@ ABUSE = (
 	),
 	rule(
 		"ab.intrusion",
-		r"\b(?:comes?|coming|came|walks?|walking|walked|barges?|barging|barged|keeps? coming|keeps? walking) (?:in|into) (?:the|my) (?:bathroom|shower|bedroom|room|toilet|bath)\b.{0,30}\b(?:when|while|whenever) (?:i'm|i am|im|i)\b|\b(?:watches|watched|films|filmed|looks at|stares at) me (?:in the shower|in the bath|getting changed|change|undress\w*|while i (?:change|shower|sleep))\b",
+		r"\b(?:comes?|coming|came|walks?|walking|walked|barges?|barging|barged|keeps? coming|keeps? walking) (?:in|into) (?:the|my) (?:bathroom|shower|bedroom|room|toilet|bath)\b.{0,30}\b(?:when|while|whenever) (?:i'm|i am|im|i)\b|\b(?:watches|watched|films|filmed|looks at|stares at|watching|filming) me (?:in the shower|in the bath|getting changed|change|undress\w*|while i (?:change|shower|sleep)|(?:when|while) (?:i'm|i am|im) (?:getting changed|changing|in the shower|showering|undress\w*|in the bath|asleep|sleeping))\b|\b(?:keep (?:it|this) between us|between you and me|just between us)\b.{0,40}\b(?:asked|told|said|wants|made)\b|\b(?:asked|told|said|wants|made)\b.{0,40}\b(?:keep (?:it|this) between us|just between us)\b|\b(?:asks|asked|tells|told|makes|made) me to delete (?:the |his |her |their |our |them|all )?(?:messages|chats|texts|pics|photos|them|it)\b|\b(?:knows?|know) (?:where i live|my address|where i go to school)\b.{0,40}\b(?:come for me|get me|find me|hurt me|coming for me|come round|visit me)\b",
 	),
 	rule(
 		"ab.being_harmed",
@@ -285,7 +290,7 @@ ABUSE = (
 	),
 	rule(
 		"ab.secret",
-		r"\b(?:our (?:little )?secret|keep (?:\w+ ){0,3}(?:a |our )?secret|not (?:to )?tell (?:anyone|anybody|my (?:mum|mom|parents|dad|teacher))|if i tell (?:anyone|anybody|someone|my (?:mum|mom|parents|dad|teacher)|the (?:teacher|police))|keep it (?:a )?secret from my (?:parents|mum|mom|dad))\b",
+		r"\b(?:(?:asked|told|made|makes|tells|asks|begged) me (?:not to|to never|never to) (?:tell|say)\b|our (?:little )?secret|keep (?:\w+ ){0,3}(?:a |our )?secret|not (?:to )?tell (?:anyone|anybody|my (?:mum|mom|parents|dad|teacher))|if i tell (?:anyone|anybody|someone|my (?:mum|mom|parents|dad|teacher)|the (?:teacher|police))|keep it (?:a )?secret from my (?:parents|mum|mom|dad))\b",
 		weak=True,
 	),
 	rule(
@@ -410,6 +415,12 @@ VIOLENCE = (
 		unless=FICTION_OR_STUDY,
 	),
 	rule(
+		"vi.get_rid",
+		r"\b(?:quiet|quietest|best|easiest|quickest|fastest|way|ways|how) (?:\w+ ){0,3}(?:get rid of|eliminate|dispose of|take out|finish off|silence) (?:someone|somebody|a person|people|him|her|them|my \w+|the \w+ (?:teacher|kid|boy|girl))\b|\bhow (?:much|hard|easy)\b.{0,40}\bbreak (?:a|someone's|somebody's|his|her|their|a person's) (?:neck|skull|spine|jaw|ribs?|arm|leg|bones?)\b|\bi want (?:him|her|them|my \w+|that \w+|\w+) dead\b",
+		unless=FICTION_OR_STUDY
+		+ r"|\b(?:rugby|football|gymnastics|trampoline|skateboard\w*|ski\w*|fall\w*|accident|injur\w*|pe|sport)\b",
+	),
+	rule(
 		"vi.arson",
 		r"\bset (?:fire to |alight )?(?:the |my |our |this |that |a |his |her |their )?(?:\w+ )?(?:school|house|building|classroom|car|room|home|shed|person|him|her|them|teacher|hair|locker)(?:'s \w+)?(?: \w+)? (?:on fire|alight|ablaze)\b|\bset fire to (?:the|my|our|his|her|their|a|this|that) (?:\w+ )?(?:school|house|building|classroom|car|home|shed|locker)\b|\bburn (?:down )?(?:the|my|our|his|her|their|that) (?:school|house|building|car|home|classroom)(?: down)?\b",
 		unless=r"\bhow (?:did|was|were)\b|\b(?:great fire|history|london|rome|nero|reichstag|character|story|novel|book|play)\b",
@@ -477,7 +488,7 @@ VIOLENCE = (
 	# Spanish / French / German / Hindi (transliterated)
 	rule(
 		"vi.es",
-		r"\b(?:voy a|quiero|te voy a|lo voy a|la voy a|los voy a|vamos a) (?:matar(?:lo|la|los|las|te)?|apunalar(?:lo|la)?|pegar(?:le|les)|hacer(?:le|les) dano|disparar(?:le|les)?|golpear(?:lo|la|los))\b|\b(?:lo|la|los|las|te) (?:voy a|vamos a|quiero) matar\b|\bcomo (?:hacer|fabricar|construir|conseguir) (?:una |un )?(?:bomba|arma|pistola|veneno|explosivo)\b|\b(?:romper|partir)(?:le|les)? (?:la cara|los dientes|la boca)\b|\b(?:dar|pegar)(?:le|les) una paliza\b|\b(?:le|les|lo|la) voy a (?:pegar|dar|romper|partir|matar|apunalar|reventar)\b",
+		r"\b(?:voy a|quiero|te voy a|lo voy a|la voy a|los voy a|vamos a) (?:matar(?:lo|la|los|las|te)?|apunalar(?:lo|la)?|pegar(?:le|les)|hacer(?:le|les) dano|disparar(?:le|les)?|golpear(?:lo|la|los))\b|\b(?:lo|la|los|las|te) (?:voy a|vamos a|quiero) matar\b|\bcomo (?:hacer|fabricar|construir|conseguir) (?:una |un )?(?:bomba|arma|pistola|veneno|explosivo)\b|\b(?:conseguir|consigo|comprar|compro|llevar|llevo|esconder) (?:un |una )?(?:cuchillo|navaja|pistola|arma)\b.{0,30}\b(?:instituto|colegio|escuela|clase)\b|\b(?:romper|partir)(?:le|les)? (?:la cara|los dientes|la boca)\b|\b(?:dar|pegar)(?:le|les) una paliza\b|\b(?:le|les|lo|la) voy a (?:pegar|dar|romper|partir|matar|apunalar|reventar)\b",
 	),
 	rule(
 		"vi.fr",
