@@ -97,7 +97,7 @@ _VIDEO_GAME = r"\bin (?:the )?(?:game|fortnite|minecraft|roblox|gta|cod|call of 
 # --- self-harm --------------------------------------------------------------------------------
 
 _ME = r"(?:my ?self|myslf|meself|mysel+f+)"
-_ACCIDENT = r"\b(?:accident\w*|by mistake|slipped|playing|during|in pe|at practice|training|football|rugby|hockey|basketball|netball|skateboard\w*|bike|cooking|chopping|baking|paper cut|tripped|fell|fall|sprain\w*|on the (?:stairs|ice|playground|field|court)|in the kitchen|in dt|in the lab)\b"
+_ACCIDENT = r"\b(?:accident\w*|by mistake|slipped|playing|during|in pe|at practice|training|football|rugby|hockey|basketball|netball|skateboard\w*|skat\w*|trampoline|bike|cooking|chopping|baking|paper cut|tripped|fell|fall|falling|without (?:\w+ (?:and|or) )?hurting|sprain\w*|on the (?:stairs|ice|playground|field|court)|in the kitchen|in dt|in the lab)\b"
 
 SELF_HARM = (
 	rule(
@@ -147,7 +147,7 @@ SELF_HARM = (
 	),
 	rule(
 		"sh.warning_signs",
-		r"\b(?:will not|won't|not going to|not gonna|wont) be (?:here|around|alive) (?:next week|next month|much longer|for long|tomorrow|anymore|any more|after (?:tonight|today|this week))\b|\bgiv(?:e|en|ing) away (?:all )?(?:my|all my) (?:stuff|things|belongings|possessions|games|clothes)\b|\bwill not need (?:it|them|my \w+) (?:anymore|any more|where i am going)\b|\bshould i (?:just )?(?:end it|end it all|end things|end my life|die|kill myself|give up on life)\b|\b(?:razor ?blades?|razors|blades) (?:hidden|stashed|hid)\b|\b(?:hid|hide|hidden|keep|have) (?:razor ?blades?|razors|blades|pills)\b.{0,20}\b(?:room|bag|drawer|bed)\b|\bwant (?:everything|it all|it|life|the pain) to (?:stop|end) (?:forever|for good|permanently)\b",
+		r"\b(?:not|never) (?:think|feel like|reckon|see myself) i(?: will|'ll)? (?:be|being) (?:here|around|alive) (?:much longer|for long|next week|next month|tomorrow|by (?:the )?(?:end|summer|christmas))\b|\b(?:will not|won't|not going to|not gonna|wont) be (?:here|around|alive) (?:next week|next month|much longer|for long|tomorrow|anymore|any more|after (?:tonight|today|this week))\b|\bgiv(?:e|en|ing) away (?:all )?(?:my|all my) (?:stuff|things|belongings|possessions|games|clothes)\b|\bwill not need (?:it|them|my \w+) (?:anymore|any more|where i am going)\b|\bshould i (?:just )?(?:end it|end it all|end things|end my life|die|kill myself|give up on life)\b|\b(?:razor ?blades?|razors|blades) (?:hidden|stashed|hid)\b|\b(?:hid|hide|hidden|keep|have) (?:razor ?blades?|razors|blades|pills)\b.{0,20}\b(?:room|bag|drawer|bed)\b|\bwant (?:everything|it all|it|life|the pain) to (?:stop|end) (?:forever|for good|permanently)\b",
 		negatable=False,
 	),
 	rule(
