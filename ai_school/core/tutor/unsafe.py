@@ -362,6 +362,8 @@ _HARM_WHOLE = alt(
 	r"run (?:him|her|them|someone|somebody|\w+) over",
 	r"make (?:him|her|them|someone|somebody|my \w+(?: \w+)?) (?:bleed|suffer|pay in blood)",
 	r"(?:stab|shoot|kill|murder|poison|strangle|shank|punch) (?:him|her|them|someone|somebody|people|everyone)",
+	r"push (?:him|her|them|someone|somebody|my \w+|\w+) (?:down|off|in front of|into|under)(?: \w+){0,3}",
+	r"make it look like an accident",
 )
 _TARGET = alt(
 	r"him|her|them|you|everyone|everybody|someone|somebody|some one|anyone|people|a person|a human|humans|the whole (?:class|school)|all of them|a kid|kids|a student|students",
@@ -379,7 +381,7 @@ BLADE = (
 )
 EXPLOSIVE = r"(?:bomb|bombs|pipe bomb|nail bomb|car bomb|explosive|explosives|ied|grenade|grenades|molotov|molotov cocktail|napalm|dynamite|tnt|c4|detonator|thermite)"
 POISON = r"(?:poison|untraceable poison|ricin|cyanide|arsenic|strychnine|chloroform|nerve gas|nerve agent|sarin|mustard gas|chlorine gas|toxic gas|poison gas|rat poison|antifreeze)"
-OTHER_WEAPON = r"(?:flamethrower|flame thrower|weapon|weapons|taser|stun gun|brass knuckles|knuckle ?dusters?|knuckledusters?|crossbow|pepper spray|mace|baton|nunchucks|zip gun|ghost gun)"
+OTHER_WEAPON = r"(?:machete|machetes|switchblade|flick knife|zombie knife|butterfly knife|dagger|katana|flamethrower|flame thrower|weapon|weapons|taser|stun gun|brass knuckles|knuckle ?dusters?|knuckledusters?|crossbow|pepper spray|mace|baton|nunchucks|zip gun|ghost gun)"
 _NOT_WEAPON = r"\b(?:bath|seed|glitter|photo|stink|calorie|time|f|water|nerf|glue|heat|spray|staple|nail|ray|paintball|bubble|airsoft|butter|bread|palette|pen|pocket|swiss army|cake|steak|fish|fruit|vegetable|kitchen|dt|design|wooden|toy|cardboard|fake|lightsaber|foam)[ -](?:bomb|bombs|gun|guns|knife|knives|sword|swords)\b|\bbomb calorimet\w+|\bbombard\w*|\b(?:bombed|bombing) (?:my|the|that|this|a) (?:test|exam|quiz|interview|presentation|audition)|\b(?:the|da|absolute) bomb\b(?! (?:to|at|in|that|threat|squad|shelter))|\bsmoke ?bomb in (?:fortnite|cod|game)|\b(?:cell|plant|bacteria|insect|immune|flowers?)s? (?:weapons?|defen\w+)\b"
 
 VIOLENCE = (
@@ -500,7 +502,7 @@ VIOLENCE = (
 	),
 	rule(
 		"vi.hi",
-		r"\b(?:usko|use|unko|tujhe|tumhe|isko|uski)\b(?: \w+){0,3} (?:goli maar|chaku maar|maar|khatam kar)(?: dunga| dungi| daalunga| doonga| denge| dalunga)\b|\b(?:main|mai|me|hum)\b(?: \w+){0,5} (?:jaan se )?(?:maar|mar|khatam kar|chaku maar|goli maar|peet)(?: dunga| dungi| daalunga| daalungi| doonga| dalunga| denge| dalunga| daalenge)\b|\b(?:bomb|bandook|banduk|goli|chaku|chaaku|katta|zeher|zehar|hathiyar) (?:kaise|kese|kaisey|kahan se) (?:banaye|banate|banau|banaun|milegi|milega|laun|khareedu|kharidu|banta)\b",
+		r"\b(?:usko|use|unko|tujhe|tumhe|isko|uski)\b(?: \w+){0,3} (?:goli maar|chaku maar|maar|khatam kar)(?: dunga| dungi| daalunga| doonga| denge| dalunga)\b|\b(?:main|mai|me|hum)\b(?: \w+){0,5} (?:jaan se )?(?:maar|mar|khatam kar|chaku maar|goli maar|peet|sar phod|sir phod|haddi tod|haddiyan tod|taang tod|munh tod)(?: dunga| dungi| daalunga| daalungi| doonga| dalunga| denge| dalunga| daalenge)\b|\b(?:bomb|bandook|banduk|goli|chaku|chaaku|katta|zeher|zehar|hathiyar) (?:kaise|kese|kaisey|kahan se) (?:banaye|banate|banau|banaun|milegi|milega|laun|khareedu|kharidu|banta)\b",
 	),
 )
 
