@@ -145,17 +145,41 @@ def rewrite_as_hints(reply: str, student_text: str, reasons: list[str]) -> str:
 	if "finished_work" in reasons:
 		return WITHHELD_REPLY
 	leaks = _answer_values(student_text, reply)
+	has_equation = bool(mathcheck.equations(student_text))
 	kept = []
 	for sentence in _sentences(reply):
-		if _ANSWER_STATEMENT.search(sentence) or mathcheck.numbers_in(sentence) & leaks:
-			break  # everything from the first give-away on is the rest of the solution
-		if _ASSIGNMENT.search(sentence) and mathcheck.equations(student_text):
-			break
-		kept.append(sentence)
+		cut = _first_leak(sentence, leaks, has_equation)
+		if cut is None:
+			kept.append(sentence)
+			continue
+		# everything from the first give-away on is the rest of the solution; the clause before it
+		# ("Use a common denominator:") is still a useful hint
+		head = re.split(r"[:;,—–]|\s-\s", sentence[:cut])
+		lead = ",".join(head[:-1]).strip() if len(head) > 1 else ""
+		if len(lead.split()) >= 3 and not mathcheck.numbers_in(lead) & leaks:
+			kept.append(lead.rstrip(".,;: ") + ".")
+		break
 	kept = kept[:3]
 	if not kept:
 		return WITHHELD_REPLY
 	return " ".join(kept) + "\n\n" + _HAND_BACK
+
+
+def _first_leak(sentence: str, leaks: set[str], has_equation: bool) -> int | None:
+	"""Where ``sentence`` starts giving the answer away, or None."""
+	positions = []
+	statement = _ANSWER_STATEMENT.search(sentence)
+	if statement:
+		positions.append(statement.start())
+	for token in leaks:
+		match = re.search(rf"(?<![\w./]){re.escape(token)}(?![\w/]|\.\d)", sentence)
+		if match:
+			positions.append(match.start())
+	if has_equation:
+		assignment = _ASSIGNMENT.search(sentence)
+		if assignment:
+			positions.append(assignment.start())
+	return min(positions) if positions else None
 
 
 def post_check(reply: str, student_text: str, mode: Mode | str) -> tuple[str, bool]:

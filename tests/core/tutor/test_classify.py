@@ -100,3 +100,20 @@ def test_check_lists_every_unsafe_signal():
 @pytest.mark.parametrize("text", ["", "   ", "?", "a" * 20000, "💀💀💀"])
 def test_odd_input_still_gets_one_label(text):
 	assert isinstance(classify(text), Label)
+
+
+def test_classifying_loads_no_heavy_library():
+	"""The guard runs in web workers: no numpy / scikit-learn / scipy, not even at first use."""
+	import subprocess
+	import sys
+
+	code = (
+		"import sys\n"
+		"from ai_school.core.tutor.guard import classify, post_check\n"
+		"classify('how do I kill a process in linux')\n"
+		"post_check('x = 4', 'solve 2x + 3 = 11', 'guided')\n"
+		"print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'sklearn', 'scipy', 'pandas', 'ortools', 'frappe')))\n"
+	)
+	done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+	assert done.returncode == 0, done.stderr
+	assert done.stdout.strip() == "[]"
