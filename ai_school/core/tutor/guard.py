@@ -5,6 +5,7 @@ model's reply gives away too much. Works without any LLM provider.
     label = classify("can u just give me the answers to page 52")  # Label.SOLVE_REQUEST
     mode = decide_mode(label, context)  # Mode.GUIDED, or stricter in an assessment window
     reply, flagged = post_check(model_reply, student_text, mode)
+    prompt_part = delimit(student_text)  # student text is data in the prompt, never instructions
 
 Command line (JSON Lines in, JSON Lines out):
 
@@ -43,9 +44,11 @@ from ai_school.core.tutor.modes import (
 	in_assessment_window,
 )
 from ai_school.core.tutor.postcheck import post_check
+from ai_school.core.tutor.prompting import SYSTEM_RULES, delimit, leaks_system_prompt
 
 __all__ = [
 	"PRECEDENCE",
+	"SYSTEM_RULES",
 	"Analysis",
 	"AssessmentWindow",
 	"Decision",
@@ -58,7 +61,9 @@ __all__ = [
 	"check",
 	"classify",
 	"decide_mode",
+	"delimit",
 	"in_assessment_window",
+	"leaks_system_prompt",
 	"main",
 	"post_check",
 ]

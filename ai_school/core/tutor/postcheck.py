@@ -12,12 +12,14 @@ answer or a full worked solution to the student's own task. The check looks for:
 A flagged reply is rewritten into hints: the first steps of the working without the lines that give
 the result away, and a question that hands the next step back to the student; if nothing usable is
 left, a standard hint message. In blocked mode no reply goes out at all. Learning mode is untouched.
+Given the system prompt, a reply that quotes it is withheld in every mode.
 """
 
 import re
 
 from ai_school.core.tutor import intent, mathcheck
 from ai_school.core.tutor.labels import Mode, parse_mode
+from ai_school.core.tutor.prompting import leaks_system_prompt
 from ai_school.core.tutor.text import canonical
 
 BLOCKED_REPLY = (
@@ -27,6 +29,9 @@ BLOCKED_REPLY = (
 WITHHELD_REPLY = (
 	"I can't give you the finished answer, but let's work it out together. "
 	"What do you already know, and what would be a sensible first step? Tell me what you try and I'll check it."
+)
+PROMPT_WITHHELD_REPLY = (
+	"I can't share how I'm set up, but I'm happy to help you learn. What are you working on?"
 )
 _HAND_BACK = "Now try the next step yourself — what do you get? Tell me your answer and I'll check it."
 
@@ -182,9 +187,14 @@ def _first_leak(sentence: str, leaks: set[str], has_equation: bool) -> int | Non
 	return min(positions) if positions else None
 
 
-def post_check(reply: str, student_text: str, mode: Mode | str) -> tuple[str, bool]:
-	"""``(text to show, flagged)``: the reply itself when it is fine for ``mode``, otherwise a rewrite."""
+def post_check(
+	reply: str, student_text: str, mode: Mode | str, system_prompt: str | None = None
+) -> tuple[str, bool]:
+	"""``(text to show, flagged)``: the reply itself when it is fine for ``mode``, otherwise a rewrite.
+	With ``system_prompt``, a reply quoting it is replaced in every mode."""
 	mode = mode if isinstance(mode, Mode) else parse_mode(mode)
+	if system_prompt and reply and leaks_system_prompt(reply, system_prompt):
+		return PROMPT_WITHHELD_REPLY, True
 	if mode is Mode.BLOCKED:
 		return BLOCKED_REPLY, bool((reply or "").strip()) and reply.strip() != BLOCKED_REPLY
 	if mode is Mode.LEARNING or not (reply or "").strip():
