@@ -1,11 +1,15 @@
 """The tutor's integrity guard: what a student's message is, how much help it may get, and whether the
 model's reply gives away too much. Works without any LLM provider.
 
-    from ai_school.core.tutor.guard import classify, decide_mode, post_check
+    from ai_school.core.tutor.guard import check, classify, decide_mode, delimit, post_check
     label = classify("can u just give me the answers to page 52")  # Label.SOLVE_REQUEST
     mode = decide_mode(label, context)  # Mode.GUIDED, or stricter in an assessment window
-    reply, flagged = post_check(model_reply, student_text, mode)
+    decision = check(student_text, context)  # label, mode, rule names, every unsafe signal
     prompt_part = delimit(student_text)  # student text is data in the prompt, never instructions
+    reply, flagged = post_check(model_reply, student_text, mode, system_prompt=system_prompt)
+
+``context`` is a ``GuardContext`` or the same as a plain dict (course, student groups, now, assessment
+windows from Assessment Plans, instructors' group modes, margin in minutes).
 
 Command line (JSON Lines in, JSON Lines out):
 

@@ -2,19 +2,25 @@
 
 ``GuardModel`` is what ``classify`` uses: a multinomial naive Bayes over character 4-grams, words, word
 pairs, concept tags (``concepts.py``) and the names of the hand-written rules that fired, so the rules'
-evidence is one input among others. On top of it, a safety net: when the rules find an unsafe message
-or real personal data (a phone number, a password) that the model labelled as something harmless, the
-rules' label stands — missing a child at risk costs more than an extra safeguarding redirect.
+evidence is one input among others. Around it:
 
-Why a learned model at all: on messages written after the rules were frozen, the rules alone scored
-0.71 accuracy and the model (trained on the earlier set) 0.92, with unsafe recall 0.99 against 0.55 —
-the rules recognise the phrasings they were written for, the n-grams and concept tags generalise.
+- the model may only give an unsafe, injection, exam or personal-data label when the message shows a
+  sign of it (``EVIDENCE_NEEDED``; for harm, after idioms, games and negated harm are removed), which
+  stops naive Bayes from putting short or foreign messages ("brb", "salut ça va") into those classes;
+- explicit rule evidence of a label that takes precedence over the model's (a disclosure, a threat, an
+  injection, a phone number, an exam in progress) wins, and so does an explicit wish for the finished
+  work over concept; between two unsafe labels the rules' more specific evidence decides.
 
-``RuleClassifier`` is the rules alone, kept for comparison in ``evaluate``.
+Why a learned model at all: trained on the first 726 messages and tested on the 465 written after
+them, the rules alone scored 0.73 accuracy and caught 62 % of the unsafe messages; the model 0.91 and
+99 %; the combination 0.93 and 99 % (precision 0.99). The rules recognise the phrasings they were
+written for; the n-grams and concept tags generalise.
 
-Everything is pure Python (no numpy or scikit-learn at import or call time) and deterministic: the
-shipped weights (``guard_model.json``) are the class-wise feature counts of the labelled set and are
-rebuilt exactly by ``python -m ai_school.core.tutor.guard train`` (a test checks they are current).
+``RuleClassifier`` (the rules alone) and ``NaiveBayes`` (the model alone) are kept for comparison in
+``evaluate``. Everything is pure Python (no numpy or scikit-learn at import or call time) and
+deterministic: the shipped weights (``guard_model.json``) are the class-wise feature counts of the
+labelled set, rebuilt exactly by ``python -m ai_school.core.tutor.guard train`` (a test checks they are
+current — any change to a rule changes the features, so retrain after editing rules).
 """
 
 import itertools
