@@ -26,7 +26,8 @@ Pipeline (all learned on the training rows only):
 Explanations (:meth:`RiskModel.explain`): with ``z`` a student's transformed inputs and ``z̄`` the training
 means, the calibrated log-odds are ``L = L_base + Σ_f c_f`` where ``L_base`` is the log-odds of a student
 with the training mean of every input and ``c_f = a · Σ_{j in f} w_j (z_j - z̄_j)`` sums the terms of input
-``f`` (all of a categorical column's levels, a numeric column's missing flag). The score shown is the
+``f`` (all of a categorical column's levels, a numeric column's missing and zero flags; inputs whose
+coefficients are all 0, as L1 leaves many, add nothing and are not listed). The score shown is the
 probability in percent, ``score = 100 σ(L)``, and each input's points are its log-odds term scaled by the
 secant slope of the logistic curve between the base and the student:
 ``points_f = c_f · 100 (σ(L) - σ(L_base)) / (L - L_base)``. So points keep the sign and the ratios of the
@@ -403,12 +404,14 @@ class RiskModel:
 		typical = {**self.medians_, **(medians or {})}
 		tiers = self.tiers or Tiers()
 		owners = [name for name, _ in self.preprocessor_.design_names_]
-		order = [spec["name"] for spec in self.preprocessor_.specs_]
+		used = {owner for owner, w in zip(owners, self.coef_, strict=True) if w != 0}
+		order = [spec["name"] for spec in self.preprocessor_.specs_ if spec["name"] in used]
 		scores = []
 		for i in range(terms.shape[0]):
 			by_input: dict[str, float] = dict.fromkeys(order, 0.0)
 			for owner, term in zip(owners, terms[i], strict=True):
-				by_input[owner] += a * float(term)
+				if owner in used:
+					by_input[owner] += a * float(term)
 			logit = base_logit + sum(by_input.values())
 			p, p_base = _sigmoid(logit), _sigmoid(base_logit)
 			gap = logit - base_logit
