@@ -141,14 +141,29 @@ def _print(lines: Sequence[str] | str) -> None:
 	print(lines if isinstance(lines, str) else "\n".join(lines))
 
 
+def peak_rss_mb() -> float | None:
+	"""Peak resident memory of this process so far (Linux and macOS), or None."""
+	try:
+		import resource
+	except ImportError:
+		return None
+	peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+	return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
+	from ai_school.core.timetable.memory import MEMORY_BUDGET_MB, resident_mb
 	from ai_school.core.timetable.solver import solve
 
 	problem, report, base = load_problem(args.file)
 	_print(f"problem: {problem.name or Path(args.file).stem}: {problem_stats(problem)}")
 	if report is not None:
 		_print(report.summary_lines())
-	_print(f"solving: time limit {args.time_limit:g} s, {args.workers} workers, seed {args.seed}")
+	memory_mb = MEMORY_BUDGET_MB if args.memory_mb is None else args.memory_mb
+	_print(
+		f"solving: time limit {args.time_limit:g} s, {args.workers} workers, seed {args.seed}, "
+		f"memory budget {memory_mb:g} MB"
+	)
 
 	def progress(event: Mapping[str, Any]) -> None:
 		if args.verbose:
@@ -157,14 +172,16 @@ def cmd_solve(args: argparse.Namespace) -> int:
 			)
 
 	started = time.perf_counter()
+	started_at, resident = time.time(), resident_mb()
 	solution = solve(
 		problem,
 		time_limit=args.time_limit,
 		num_workers=args.workers,
 		seed=args.seed,
 		progress=progress,
-		**({} if args.memory_mb is None else {"memory_mb": args.memory_mb}),
+		memory_mb=memory_mb,
 	)
+	peak = peak_rss_mb()
 	first = solution.time_to_first_solution
 	_print(
 		f"status: {solution.status}; first valid timetable after "
@@ -174,6 +191,24 @@ def cmd_solve(args: argparse.Namespace) -> int:
 	)
 	if solution.explanation:
 		_print([f"  {line}" for line in solution.explanation])
+	if resident is not None and peak is not None:
+		_print(
+			f"memory: {resident:.0f} MB when the solve started, peak {peak:.0f} MB "
+			f"(budget: the solve may add {memory_mb:g} MB)"
+		)
+	if args.summary:
+		summary = {
+			"status": solution.status,
+			"solve_started_at": started_at,
+			"time_to_first_solution": first,
+			"wall_time": solution.wall_time,
+			"objective": solution.objective,
+			"explanation": solution.explanation,
+			"start_mb": resident,
+			"peak_mb": peak,
+			"memory_mb": memory_mb,
+		}
+		Path(args.summary).write_text(json.dumps(summary, indent=1), encoding="utf-8")
 	if not solution.found:
 		return EXIT_UNSOLVED
 	from ai_school.core.timetable.validator import validate
@@ -224,9 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
 	solve_p.add_argument(
 		"--memory-mb",
 		type=float,
-		help="MB the solve may add to the process; big models run fewer searches at once and "
-		"optimisation stops early rather than exceed it "
-		"(default: solver.MEMORY_BUDGET_MB)",
+		help="MB the solve may add to the process, from model building to the end: big models "
+		"run fewer searches at once, and CP-SAT searches stop rather than exceed it (the ejection "
+		"search goes on); the output says what it cut short (default: memory.MEMORY_BUDGET_MB)",
+	)
+	solve_p.add_argument(
+		"--summary", help="also write the status, timings and memory as JSON to this file (benchmarks)"
 	)
 	solve_p.add_argument("--out", help="output directory (default ./<file stem>_timetable)")
 	solve_p.add_argument("-v", "--verbose", action="store_true", help="print each improving solution")

@@ -38,6 +38,7 @@ from ai_school.core.timetable.encoding_constraints import (
 	UnsupportedConstraint,
 	unsupported_constraints,
 )
+from ai_school.core.timetable.memory import MemoryBudget
 from ai_school.core.timetable.model import (
 	Assignment,
 	Consecutive,
@@ -71,6 +72,8 @@ class TimetableModel(ConstraintEncodings):
 	implications of named assumption literals (``guards``) instead of domain reductions.
 	``soft=False`` leaves soft constraints out: a leaner model to find a first timetable fast.
 	``hint`` is the reference timetable (locks, moves) and the initial warm start.
+	``budget``: the solve's :class:`~ai_school.core.timetable.memory.MemoryBudget`; building stops
+	with :class:`~ai_school.core.timetable.memory.MemoryBudgetExceeded` once it is spent.
 	"""
 
 	def __init__(
@@ -82,8 +85,10 @@ class TimetableModel(ConstraintEncodings):
 		explain: bool = False,
 		index: ProblemIndex | None = None,
 		soft: bool = True,
+		budget: MemoryBudget | None = None,
 	):
 		self.problem = problem
+		self.budget = budget
 		self.index = index or ProblemIndex(problem)
 		self.model = cp_model.CpModel()
 		self.hint = dict(hint or {})
@@ -231,14 +236,21 @@ class TimetableModel(ConstraintEncodings):
 
 	# --- build ---------------------------------------------------------------------------------
 
+	def check_memory(self) -> None:
+		"""Between two parts of the model: stop building once the solve's memory budget is spent."""
+		if self.budget is not None:
+			self.budget.check()
+
 	def build(self) -> None:
 		for lesson in self.problem.lessons:
 			self.add_lesson(lesson)
+			self.check_memory()
 		self.add_resource_clashes()
 		self.add_rooms()
 		for constraint in self.problem.constraints:
 			if constraint.is_hard:
 				self.add_constraint(constraint)
+				self.check_memory()
 		if not self.explain:
 			self.add_compact_days()
 			self.add_symmetry_breaking()
@@ -253,6 +265,7 @@ class TimetableModel(ConstraintEncodings):
 		for constraint in self.problem.constraints:
 			if not constraint.is_hard:
 				self.add_constraint(constraint)
+				self.check_memory()
 		self.add_moves()
 		if self.penalties:
 			self.set_objective()
@@ -312,6 +325,7 @@ class TimetableModel(ConstraintEncodings):
 				continue
 			label = f"{index.label(resource, resource_id)}: one lesson at a time"
 			self.add_no_clash(lessons, label)
+			self.check_memory()
 			need = sum(index.lessons[le].duration for le in lessons)
 			if not self.explain and need == index.available_slot_count(resource, resource_id):
 				self.add_full_week(resource, resource_id, lessons)
@@ -403,6 +417,7 @@ class TimetableModel(ConstraintEncodings):
 			for room in rooms:
 				room_users[room].append(lesson_id)
 		for room_id, lessons in room_users.items():
+			self.check_memory()
 			label = f"{index.label('room', room_id)}: one lesson at a time"
 			if room_id not in multi:
 				self.add_no_clash(lessons, label)
@@ -484,6 +499,7 @@ class TimetableModel(ConstraintEncodings):
 		"""
 		self.warm_start(assignments)
 		copy = self.model.clone()
+		self.check_memory()
 		proto = copy.proto
 		for index, value in zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True):
 			domain = proto.variables[index].domain
@@ -491,7 +507,12 @@ class TimetableModel(ConstraintEncodings):
 			domain.extend([value, value])
 		copy.clear_hints()
 		solver = new_solver(min(time_limit, 5.0), 1, 0)
-		if solver.solve(copy) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+		if self.budget is None:
+			status = solver.solve(copy)
+		else:
+			with self.budget.searching(solver, "the completion of the warm start"):
+				status = solver.solve(copy)
+		if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
 			values = solver.response_proto.solution
 			self.model.clear_hints()
 			self.model.proto.solution_hint.vars.extend(range(len(values)))
@@ -592,11 +613,16 @@ class TimetableModel(ConstraintEncodings):
 		One copy shared by every local-search thread (solving only reads it): on a 1,457-lesson
 		file each copy costs ~30 MB."""
 		copy = self.model.clone()
+		self.check_memory()
 		if self.symmetry is not None:
 			domain = copy.proto.variables[self.symmetry.index].domain
 			domain.clear()
 			domain.extend([0, 0])
 		return copy
+
+	def drop_local_search_model(self) -> None:
+		"""Free the local-search copy once the search for a first timetable is over."""
+		self.__dict__.pop("local_search_model", None)
 
 	def extract(self, solver: cp_model.CpSolver) -> dict[str, Assignment]:
 		"""The timetable of the solution ``solver`` found (canonical order, pooled rooms assigned)."""

@@ -182,21 +182,35 @@ def _min_days_chains(index: ProblemIndex) -> list[str]:
 
 
 def explain_infeasible(
-	problem: Problem, *, time_limit: float = 20.0, skip_precheck: bool = False
+	problem: Problem, *, time_limit: float = 20.0, skip_precheck: bool = False, budget=None
 ) -> list[str]:
-	"""Human-readable reasons why ``problem`` has no valid timetable."""
+	"""Human-readable reasons why ``problem`` has no valid timetable.
+
+	``budget``: the solve's :class:`~ai_school.core.timetable.memory.MemoryBudget`, which also
+	bounds the model built to explain (and its searches)."""
 	import time
+	from contextlib import nullcontext
 
 	from ortools.sat.python import cp_model
 
 	from ai_school.core.timetable.encoding import TimetableModel
+	from ai_school.core.timetable.memory import MemoryBudgetExceeded
 
 	if not skip_precheck:
 		messages = precheck(problem)
 		if messages:
 			return messages
 	started = time.perf_counter()
-	built = TimetableModel(problem, explain=True)
+	cut_short = [
+		"The hard rules cannot all be satisfied together; which of them conflict could not be "
+		"worked out within the memory budget"
+	]
+	if budget is not None and budget.spent:
+		return cut_short
+	try:
+		built = TimetableModel(problem, explain=True, budget=budget)
+	except MemoryBudgetExceeded:
+		return cut_short
 	labels = {var.index: label for label, var in built.guards.items()}
 	guards = list(built.guards.values())
 
@@ -206,13 +220,17 @@ def explain_infeasible(
 		solver = cp_model.CpSolver()
 		solver.parameters.max_time_in_seconds = max(0.1, limit)
 		solver.parameters.num_workers = 1
-		status = solver.solve(built.model)
+		watch = budget.searching(solver, "the explanation") if budget is not None else nullcontext()
+		with watch:
+			status = solver.solve(built.model)
 		if status != cp_model.INFEASIBLE:
 			return None
 		core = set(solver.sufficient_assumptions_for_infeasibility())
 		return [g for g in candidates if g.index in core]
 
 	core = infeasible_core(guards, time_limit / 2)
+	if core is None and budget is not None and budget.spent:
+		return cut_short
 	if core is None:
 		return [f"No conflict between the hard rules could be identified within {time_limit:g} s"]
 	# Shrink the core by deletion while time allows: fewer, more precise reasons.

@@ -30,7 +30,7 @@ from ai_school.core.timetable.cpsat_solvers import (
 from ai_school.core.timetable.ejection import ejection_search
 from ai_school.core.timetable.ejection import supports as supports_ejection
 from ai_school.core.timetable.encoding import TimetableModel
-from ai_school.core.timetable.memory import concurrent_searches
+from ai_school.core.timetable.memory import MemoryBudget, MemoryBudgetExceeded, concurrent_searches
 from ai_school.core.timetable.model import Assignment, Problem
 from ai_school.core.timetable.rules import ProblemIndex
 from ai_school.core.timetable.validator import validate
@@ -83,11 +83,21 @@ class _Racer:
 
 
 class _CpRacer(_Racer):
-	def __init__(self, built: TimetableModel, solver: cp_model.CpSolver, model: cp_model.CpModel, callback):
+	def __init__(
+		self,
+		built: TimetableModel,
+		solver: cp_model.CpSolver,
+		model: cp_model.CpModel,
+		callback,
+		budget: MemoryBudget,
+		what: str,
+	):
 		self.built, self.solver, self.model, self.callback = built, solver, model, callback
+		self.budget, self.what = budget, what
 
 	def search(self) -> int:
-		status = self.solver.solve(self.model, self.callback)
+		with self.budget.searching(self.solver, self.what):
+			status = self.solver.solve(self.model, self.callback)
 		self.first_at = self.callback.first_at
 		return status
 
@@ -101,7 +111,10 @@ class _CpRacer(_Racer):
 class _EjectionRacer(_Racer):
 	"""The ejection search (:mod:`~ai_school.core.timetable.ejection`): pure Python, so it holds
 	the GIL while CP-SAT racers run in C++ without it. Its timetable is checked by the validator
-	(the search models only some rules; anything else would be a bug, never a timetable)."""
+	(the search models only some rules; anything else would be a bug, never a timetable).
+
+	It gives up at ``yield_at`` (to let CP-SAT local search take its thread) unless the memory
+	budget is spent: then no CP-SAT search runs any more and it keeps going until ``deadline``."""
 
 	def __init__(
 		self,
@@ -109,14 +122,22 @@ class _EjectionRacer(_Racer):
 		index: ProblemIndex,
 		hint,
 		seed: int,
-		time_limit: float,
+		yield_at: float,
+		deadline: float,
 		started: float,
 		progress,
+		budget: MemoryBudget,
 	):
 		self.problem, self.index, self.hint, self.seed = problem, index, hint, seed
-		self.time_limit, self.started, self.progress = time_limit, started, progress
+		self.yield_at, self.deadline, self.started, self.progress = yield_at, deadline, started, progress
+		self.budget = budget
 		self.stopped = threading.Event()
 		self.found: dict[str, Assignment] | None = None
+		self.ran_out = False
+		"""Whether the search ran until the deadline (rather than yielding or being stopped)."""
+
+	def should_stop(self) -> bool:
+		return self.stopped.is_set() or (time.perf_counter() > self.yield_at and not self.budget.spent)
 
 	def search(self) -> int:
 		found = ejection_search(
@@ -124,10 +145,13 @@ class _EjectionRacer(_Racer):
 			index=self.index,
 			hint=self.hint,
 			seed=self.seed,
-			time_limit=self.time_limit,
-			should_stop=self.stopped.is_set,
+			time_limit=max(0.0, self.deadline - time.perf_counter()),
+			should_stop=self.should_stop,
 		)
-		if found is None or validate(self.problem, found).hard_violations:
+		if found is None:
+			self.ran_out = time.perf_counter() >= self.deadline
+			return cp_model.UNKNOWN
+		if validate(self.problem, found).hard_violations:
 			return cp_model.UNKNOWN
 		self.found = found
 		self.first_at = time.perf_counter() - self.started
@@ -198,7 +222,7 @@ def _race(racers: list[_Racer], done: threading.Event | None = None) -> _Racer |
 
 
 def find_first(
-	built_model: Callable[[], TimetableModel],
+	built_model: Callable[[], TimetableModel | None],
 	problem: Problem,
 	index: ProblemIndex,
 	hint: Mapping[str, Assignment],
@@ -207,7 +231,7 @@ def find_first(
 	seed: int,
 	started: float,
 	progress: Progress | None,
-	memory_mb: float,
+	budget: MemoryBudget,
 ) -> tuple[int, dict[str, Assignment] | None, float | None]:
 	"""First valid timetable: ``(status, assignments or None, seconds to find it)``.
 
@@ -218,11 +242,16 @@ def find_first(
 	systematic search (the other half). The two are complementary on FET files (local search:
 	StAndrews, ET2012; systematic: VietNamHungYen, anonymous-1-2007, dgspro200809). One worker:
 	each method in turn on a share of the time (``LOCAL_SEARCH_SHARE``), so results stay
-	reproducible; so do models too big for two CP-SAT searches in ``memory_mb`` (the ejection
-	search, which needs little memory, still races the systematic one). ``built_model()`` builds
-	the CP-SAT model only when it is needed.
+	reproducible; so do models too big for two CP-SAT searches in the memory budget (the ejection
+	search, which needs little memory, still races the systematic one).
+
+	``built_model()`` builds the CP-SAT model only when it is needed; it returns None when the
+	model outgrew the memory budget. Once the budget is spent (``budget``) no CP-SAT search
+	starts, those running are stopped, and the ejection search, if the problem allows it, runs
+	until the time limit.
 	"""
 	deadline = time.perf_counter() + time_limit
+	supported = supports_ejection(problem)
 
 	def outcome(racer: _Racer | None) -> tuple[int, dict[str, Assignment] | None, float | None]:
 		if racer is None:
@@ -230,67 +259,93 @@ def find_first(
 		found = racer.assignments() if racer.status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 		return racer.status, found, racer.first_at
 
-	def cp(solver: cp_model.CpSolver, model: cp_model.CpModel | None = None) -> _CpRacer:
-		built = built_model()
+	def cp(solver: cp_model.CpSolver, local: bool = False) -> _CpRacer | None:
+		"""A CP-SAT racer, or None when the memory budget leaves no room for one."""
+		what = "the CP-SAT local search" if local else "the systematic CP-SAT search"
+		what += " for a first timetable"
+		built = None if budget.spent else built_model()
+		try:
+			if built is None or budget.spent:
+				raise MemoryBudgetExceeded(what)
+			model = built.local_search_model if local else built.model
+		except MemoryBudgetExceeded:
+			budget.cut(what)
+			return None
 		callback = ProgressCallback(started, "feasibility", progress, None)
-		return _CpRacer(built, solver, model or built.model, callback)
+		return _CpRacer(built, solver, model, callback, budget, what)
 
-	def ejection(limit: float) -> _EjectionRacer:
-		return _EjectionRacer(problem, index, hint, seed, limit, started, progress)
+	ejections: list[_EjectionRacer] = []
+
+	def ejection(share: float) -> _EjectionRacer:
+		now = time.perf_counter()
+		racer = _EjectionRacer(problem, index, hint, seed, now + share, deadline, started, progress, budget)
+		ejections.append(racer)
+		return racer
+
+	def finish(winner: _Racer | None) -> tuple[int, dict[str, Assignment] | None, float | None]:
+		"""The race's outcome; if the memory budget stopped CP-SAT before anything was decided,
+		the ejection search takes the time left (unless it already had it)."""
+		if winner is not None or not supported or not budget.spent:
+			return outcome(winner)
+		if any(racer.ran_out for racer in ejections) or deadline - time.perf_counter() < 0.05:
+			return outcome(winner)
+		return outcome(_race([ejection(0.0)]))
 
 	def sequential() -> tuple[int, dict[str, Assignment] | None, float | None]:
-		if supports_ejection(problem):
+		if supported:
 			winner = _race([ejection(LOCAL_SEARCH_SHARE * time_limit)])
 			if winner is not None:
 				return outcome(winner)
-		model = built_model().local_search_model
-		local = cp(local_search_solver(deadline - time.perf_counter(), seed), model)
-		local.solver.parameters.max_deterministic_time = max(0.5, LOCAL_SEARCH_SHARE * time_limit)
-		winner = _race([local])
-		if winner is not None:
-			return outcome(winner)
-		return outcome(_race([cp(systematic_solver(deadline - time.perf_counter(), 1, seed))]))
+		local = cp(local_search_solver(deadline - time.perf_counter(), seed), local=True)
+		if local is not None:
+			local.solver.parameters.max_deterministic_time = max(0.5, LOCAL_SEARCH_SHARE * time_limit)
+			winner = _race([local])
+			if winner is not None:
+				return outcome(winner)
+		systematic = cp(systematic_solver(deadline - time.perf_counter(), 1, seed))
+		return finish(_race([systematic]) if systematic is not None else None)
 
 	if num_workers <= 1:
 		return sequential()
 
 	def searches() -> int:
-		return concurrent_searches(built_model(), num_workers, "feasibility", memory_mb)
+		"""CP-SAT searches that fit at once in the budget (0: the model itself did not fit)."""
+		built = None if budget.spent else built_model()
+		if built is None:
+			return 0
+		return concurrent_searches(built, num_workers, "feasibility", budget.budget_mb)
 
-	if supports_ejection(problem):
+	if supported:
 		done = threading.Event()
 
 		def local_search_leg() -> _CpRacer | None:
 			if searches() < 2:  # the systematic search alone fills the memory budget
 				return None
-			return cp(
-				local_search_solver(deadline - time.perf_counter(), seed + 1),
-				built_model().local_search_model,
-			)
+			return cp(local_search_solver(deadline - time.perf_counter(), seed + 1), local=True)
 
 		head = _Relay(lambda: ejection(EJECTION_SHARE * time_limit), local_search_leg)
 		head.start(done)
 		done.wait(min(EJECTION_HEAD_START, 0.1 * time_limit))
 		if done.is_set():
 			return outcome(_race([head], done))
-		workers = max(1, searches() - 1)
-		systematic = cp(systematic_solver(deadline - time.perf_counter(), workers, seed))
-		return outcome(_race([head, systematic], done))
+		fitting = searches()
+		systematic = cp(systematic_solver(deadline - time.perf_counter(), max(1, fitting - 1), seed))
+		return finish(_race([head, *([systematic] if systematic is not None else [])], done))
 
 	def local_entries(count: int, limit: float, first_seed: int) -> list[_Racer]:
-		return [
-			cp(local_search_solver(limit, first_seed + i), built_model().local_search_model)
-			for i in range(count)
-		]
+		entries = (cp(local_search_solver(limit, first_seed + i), local=True) for i in range(count))
+		return [entry for entry in entries if entry is not None]
 
 	fitting = searches()
 	if fitting < 2:
 		return sequential()
-	winner = _race(local_entries(fitting, min(LOCAL_SEARCH_BURST, 0.1 * time_limit), seed))
+	burst = local_entries(fitting, min(LOCAL_SEARCH_BURST, 0.1 * time_limit), seed)
+	winner = _race(burst) if burst else None
 	if winner is not None:
 		return outcome(winner)
 	local_workers = fitting // 2
 	remaining = deadline - time.perf_counter()
 	entries = local_entries(local_workers, remaining, seed + num_workers)
-	entries.append(cp(systematic_solver(remaining, fitting - local_workers, seed)))
-	return outcome(_race(entries))
+	systematic = cp(systematic_solver(remaining, fitting - local_workers, seed))
+	entries += [systematic] if systematic is not None else []
+	return outcome(_race(entries) if entries else None)

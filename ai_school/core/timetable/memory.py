@@ -1,31 +1,50 @@
-"""The memory budget of a solve: how many CP-SAT searches may run at once (an estimate from the
-model's size) and a guard that stops an optimisation once the process outgrows the budget."""
+"""The memory budget of a solve (:class:`MemoryBudget`): what a solve may add to its process,
+watched from the start of :func:`~ai_school.core.timetable.solver.solve` to its end — model
+building, the race for a first timetable, optimisation and the explanation of an infeasible
+problem — and how many CP-SAT searches may run at once (an estimate from the model's size)."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import threading
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
-if TYPE_CHECKING:
-	from ai_school.core.timetable.encoding import TimetableModel
 
-MEMORY_BUDGET_MB = 400
-"""Default of ``solve(memory_mb=...)``: what a solve may add to its process (the CP-SAT model and
-the searches running at once), so a 1,500-lesson school stays under ~500 MB on a shared server."""
+class TimetableModel(Protocol):
+	"""What this module reads of :class:`~ai_school.core.timetable.encoding.TimetableModel` (which
+	imports this module, so it is not imported here)."""
 
-MEMORY_KB_PER_ITEM = {"model": 0.7, "feasibility": 1.5, "optimise": 2.0}
+	model: cp_model.CpModel
+
+
+MEMORY_BUDGET_MB = 340
+"""Default of ``solve(memory_mb=...)``: what a solve may add to its process. The command line
+holds 95–116 MB when the solve starts (Python, OR-Tools and a FET file of up to 1,600
+activities) and the guard reacts within ~20 MB, so official fet-data files of at most 1,600
+activities stay under 500 MB peak RSS: 235–464 MB on the six biggest models (257k–416k items;
+30 s, 2 workers), which peaked at 396–824 MB when only the optimisation was bounded."""
+
+MEMORY_KB_PER_ITEM = {"model": 0.7, "feasibility": 1.5, "optimise": 2.0, "optimise at least": 1.0}
 """Estimated memory (KB) per CP-SAT variable or constraint: of the model itself (with its
 local-search copy), and of each search running at once in either phase. Measured with ortools
 9.15 on eight FET files of 450–1,500 lessons (22k–133k items): model 0.5–0.8; local search
 0.9–1.2 and systematic search 1.3–2.5 per search; optimisation 1.0–3.7 per worker in its first
 20 s. An estimate from the model's size rather than a reading of the process keeps runs with a
-fixed seed reproducible; :class:`MemoryGuard` catches what the estimate misses."""
+fixed seed reproducible; :class:`MemoryBudget` catches what the estimate misses. "optimise at
+least" is the low end, for :func:`optimisation_need_mb`."""
 
-MEMORY_POLL = 0.25
-"""Seconds between two readings of the process's memory while optimising."""
+MEMORY_POLL = 0.05
+"""Seconds between two readings of the process's memory while a solve runs."""
+
+
+class MemoryBudgetExceeded(Exception):
+	"""Raised by :meth:`MemoryBudget.check` while building a model that outgrows the budget."""
 
 
 def resident_mb() -> float | None:
@@ -38,23 +57,52 @@ def resident_mb() -> float | None:
 	return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-class MemoryGuard:
-	"""Stops a CP-SAT optimisation once the process holds more than ``limit_mb``; the solver then
-	returns the best timetable found so far.
+def release_memory() -> None:
+	"""Hand memory freed by a finished CP-SAT search back to the system (glibc keeps it in its
+	arenas otherwise, so the process would look as big as at the search's peak). No-op elsewhere."""
+	try:
+		ctypes.CDLL(None).malloc_trim(0)
+	except (OSError, AttributeError):
+		pass
 
-	Optimisation memory grows with time (learned clauses, solution pools): Bethlen-2008-2009-old
-	(748 lessons) used 270 MB at its first timetable and 440–736 MB after 120 s, depending on the
-	run. CP-SAT's own ``max_memory_in_mb`` does not bound the process (ortools 9.15: 405 MB peak
-	under a 300 MB limit), hence a reading of /proc."""
 
-	def __init__(self, solver: cp_model.CpSolver, limit_mb: float | None):
-		self.solver = solver
-		self.limit_mb = limit_mb
-		self.stopped_at_mb: float | None = None
+class MemoryBudget:
+	"""What a solve may add to its process (``budget_mb`` above the resident memory when it
+	starts), enforced from the first to the last step of the solve.
+
+	A guard thread reads the process's resident memory every ``MEMORY_POLL`` s. Once the process
+	holds more than the limit the budget is *spent*, for the rest of the solve:
+
+	* every CP-SAT search running (registered with :meth:`searching`) is stopped — a search for a
+	  first timetable, the completion of the hint, an optimisation (which keeps its best
+	  timetable) — and none starts any more: CP-SAT memory is what grows fast (learned clauses,
+	  presolve copies, one copy per worker), and a process does not shrink back below the limit
+	  in time to let a stopped search resume;
+	* model building (:meth:`check`, called between the parts of a model) stops with
+	  :class:`MemoryBudgetExceeded`;
+	* the ejection search (pure Python, a few MB) goes on, with the rest of the time limit.
+
+	CP-SAT's own ``max_memory_in_mb`` does not bound the process (ortools 9.15: 405 MB peak under
+	a 300 MB limit), hence a reading of /proc. Where /proc does not exist nothing is enforced.
+	:attr:`cuts` says what the budget cut short, for the solution's explanation."""
+
+	def __init__(self, budget_mb: float, started: float | None = None):
+		self.budget_mb = budget_mb
+		self.started = time.perf_counter() if started is None else started
+		self.start_mb = resident_mb()
+		self.limit_mb = self.start_mb + budget_mb if self.start_mb is not None else None
+		self.spent_after: float | None = None
+		"""Seconds from the start of the solve to when the process outgrew the budget."""
+		self.spent_at_mb: float | None = None
+		"""Resident memory of the process when it outgrew the budget."""
+		self.cuts: list[str] = []
+		"""What the budget cut short, in order, each once (e.g. "the optimisation")."""
+		self._searches: dict[int, tuple[cp_model.CpSolver, str]] = {}
+		self._lock = threading.Lock()
 		self._done = threading.Event()
-		self._thread = threading.Thread(target=self._watch, name="timetable-memory-guard", daemon=True)
+		self._thread = threading.Thread(target=self._watch, name="timetable-memory-budget", daemon=True)
 
-	def __enter__(self) -> MemoryGuard:
+	def __enter__(self) -> MemoryBudget:
 		if self.limit_mb is not None:
 			self._thread.start()
 		return self
@@ -64,22 +112,91 @@ class MemoryGuard:
 		if self._thread.is_alive():
 			self._thread.join()
 
+	@property
+	def spent(self) -> bool:
+		return self.spent_after is not None
+
+	def _spend(self, resident: float) -> None:
+		with self._lock:
+			if self.spent_after is None:
+				self.spent_after = time.perf_counter() - self.started
+				self.spent_at_mb = resident
+
+	def cut(self, what: str) -> None:
+		"""Record that the budget cut ``what`` short (or kept it from starting)."""
+		with self._lock:
+			if what not in self.cuts:
+				self.cuts.append(what)
+
 	def _watch(self) -> None:
 		while True:
 			resident = resident_mb()
 			if resident is not None and resident > self.limit_mb:
-				self.stopped_at_mb = self.stopped_at_mb or resident
-				# Again on every poll: a stop asked before CP-SAT has started its search is lost.
-				self.solver.stop_search()
+				self._spend(resident)
+			if self.spent:
+				with self._lock:
+					running = list(self._searches.values())
+				for solver, what in running:
+					# Again on every poll: a stop asked before CP-SAT has started its search is lost.
+					solver.stop_search()
+					self.cut(what)
 			if self._done.wait(MEMORY_POLL):
 				return
+
+	def check(self, what: str = "building the CP-SAT model") -> None:
+		"""Raise :class:`MemoryBudgetExceeded` if the budget is spent (a reading of the process
+		now: model building runs between two polls of the guard)."""
+		if self.limit_mb is None:
+			return
+		resident = resident_mb()
+		if resident is not None and resident > self.limit_mb:
+			self._spend(resident)
+		if self.spent:
+			self.cut(what)
+			raise MemoryBudgetExceeded(what)
+
+	@contextmanager
+	def searching(self, solver: cp_model.CpSolver, what: str) -> Iterator[None]:
+		"""Run a CP-SAT search (``what``, for humans) that the guard stops once the budget is spent."""
+		key = id(solver)
+		with self._lock:
+			self._searches[key] = (solver, what)
+		try:
+			yield
+		finally:
+			with self._lock:
+				self._searches.pop(key, None)
+
+	def explanation(self) -> list[str]:
+		"""One line for the solution's explanation when the budget cut something short."""
+		if not self.cuts:
+			return []
+		return [
+			f"The memory budget was reached after {self.spent_after:.0f} s (the solve may add {self.budget_mb:g} MB "
+			f"to the {self.start_mb:.0f} MB its process held; it held {self.spent_at_mb:.0f} MB), which "
+			f"stopped or skipped {', '.join(self.cuts)}. A bigger budget (memory_mb, --memory-mb) lets "
+			f"them run."
+		]
 
 
 def concurrent_searches(built: TimetableModel, wanted: int, phase: str, memory_mb: float) -> int:
 	"""How many CP-SAT searches (or workers) of ``phase`` fit at once in ``memory_mb``; at least
-	one, since a search that does not fit still has to run (alone)."""
-	proto = built.model.proto
-	items = len(proto.variables) + len(proto.constraints)
+	one, since a search that does not fit still has to run (alone, until the budget stops it)."""
+	items = model_items(built)
 	model_mb = items * MEMORY_KB_PER_ITEM["model"] / 1024
 	search_mb = items * MEMORY_KB_PER_ITEM[phase] / 1024
 	return max(1, min(wanted, int((memory_mb - model_mb) // search_mb)))
+
+
+def model_items(built: TimetableModel) -> int:
+	proto = built.model.proto
+	return len(proto.variables) + len(proto.constraints)
+
+
+def optimisation_need_mb(built: TimetableModel, memory_mb: float) -> float | None:
+	"""The memory an optimisation of ``built`` would need at the least (the model and one worker
+	in its first seconds), when that is more than ``memory_mb``; None when it may fit. Such an
+	optimisation would be stopped by the budget before improving anything (PBS, 291k items:
+	the process outgrew 450 MB while CP-SAT was still loading the model), so it is not started."""
+	need = model_items(built) * (MEMORY_KB_PER_ITEM["model"] + MEMORY_KB_PER_ITEM["optimise at least"]) / 1024
+	return need if need > memory_mb else None

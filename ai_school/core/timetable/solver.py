@@ -16,7 +16,7 @@ Modules:
 * :mod:`~ai_school.core.timetable.encoding` — :class:`TimetableModel`, the CP-SAT model of a
   problem; :mod:`~ai_school.core.timetable.encoding_constraints` encodes each constraint type.
 * :mod:`~ai_school.core.timetable.first_timetable` — the race for a first valid timetable.
-* :mod:`~ai_school.core.timetable.memory` — the memory budget and the guard on optimisation.
+* :mod:`~ai_school.core.timetable.memory` — the memory budget, watched over the whole solve.
 * :mod:`~ai_school.core.timetable.cpsat_solvers` — CP-SAT solver configurations, status names.
 """
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -38,8 +38,16 @@ from ai_school.core.timetable.encoding import (
 )
 from ai_school.core.timetable.explain import explain_infeasible, precheck
 from ai_school.core.timetable.first_timetable import find_first
-from ai_school.core.timetable.memory import MEMORY_BUDGET_MB, MemoryGuard, concurrent_searches, resident_mb
-from ai_school.core.timetable.model import Problem, Solution
+from ai_school.core.timetable.memory import (
+	MEMORY_BUDGET_MB,
+	MemoryBudget,
+	MemoryBudgetExceeded,
+	concurrent_searches,
+	model_items,
+	optimisation_need_mb,
+	release_memory,
+)
+from ai_school.core.timetable.model import Assignment, Problem, Solution
 from ai_school.core.timetable.rules import ProblemIndex
 from ai_school.core.timetable.validator import as_assignments, validate
 
@@ -78,13 +86,42 @@ def solve(
 	cheap and thread-safe.
 	``num_workers``: CP-SAT workers (and parallel local-search threads while looking for the first
 	timetable). ``num_workers=1`` with a fixed ``seed`` is deterministic.
-	``memory_mb``: the memory the solve may add to the process. On big models fewer CP-SAT searches
-	run at once (never fewer than one), and an optimisation that outgrows it stops early with the
-	best timetable found so far (noted in ``explanation``).
+	``memory_mb``: the memory the solve may add to its process, from model building to the
+	end (:class:`~ai_school.core.timetable.memory.MemoryBudget`). On big models fewer CP-SAT
+	searches run at once (never fewer than one); once the process outgrows it the CP-SAT searches
+	stop — an optimisation keeps its best timetable, a model being built is dropped — and only
+	the ejection search (little memory) goes on looking for a first timetable. ``explanation``
+	says what the budget cut short.
 	"""
 	started = time.perf_counter()
-	resident = resident_mb()
-	memory_limit = resident + memory_mb if resident is not None else None
+	with MemoryBudget(memory_mb, started) as budget:
+		return _solve(
+			problem,
+			time_limit=time_limit,
+			num_workers=num_workers,
+			seed=seed,
+			hint=hint,
+			progress=progress,
+			minimize_moves=minimize_moves,
+			two_phase=two_phase,
+			budget=budget,
+			started=started,
+		)
+
+
+def _solve(
+	problem: Problem,
+	*,
+	time_limit: float,
+	num_workers: int,
+	seed: int,
+	hint: Mapping[str, Any] | Iterable[Any] | None,
+	progress: Progress | None,
+	minimize_moves: int,
+	two_phase: bool,
+	budget: MemoryBudget,
+	started: float,
+) -> Solution:
 	hint_map = as_assignments(hint) if hint is not None else {}
 
 	def finish(status: str, **kwargs: Any) -> Solution:
@@ -108,14 +145,24 @@ def solve(
 	built: TimetableModel | None = None
 	building = threading.Lock()  # racer threads may ask for the model while it is being built
 
-	def built_model() -> TimetableModel:
+	def built_model() -> TimetableModel | None:
+		"""The CP-SAT model, built on first use; None if building it outgrew the memory budget."""
 		nonlocal built
 		with building:
-			if built is not None:
+			if built is not None or budget.spent:
 				return built
-			built = TimetableModel(
-				problem, hint=hint_map, minimize_moves=minimize_moves, index=index, soft=len(phases) == 1
-			)
+			try:
+				built = TimetableModel(
+					problem,
+					hint=hint_map,
+					minimize_moves=minimize_moves,
+					index=index,
+					soft=len(phases) == 1,
+					budget=budget,
+				)
+			except MemoryBudgetExceeded:
+				release_memory()
+				return None
 			invalid = built.model.validate()
 			if invalid:
 				built.notes.append(f"Invalid CP-SAT model: {invalid}")
@@ -136,29 +183,23 @@ def solve(
 				seed,
 				started,
 				progress,
-				memory_mb,
+				budget,
 			)
+			if built is not None:
+				built.drop_local_search_model()
+			release_memory()  # what the CP-SAT searches of the race held
 		else:
-			model = built_model()
-			if not model.soft:
-				model.add_soft()
-			if assignments is not None:
-				model.complete_hint(
-					model.canonical(assignments), time_limit - (time.perf_counter() - started)
-				)
+			model = _optimisation_model(built_model, assignments, budget, time_limit, started)
+			if model is None:
+				break
 			invalid = model.model.validate()
 			if invalid:
 				return finish("MODEL_INVALID", explanation=[invalid])
-			workers = concurrent_searches(model, num_workers, "optimise", memory_mb)
+			workers = concurrent_searches(model, num_workers, "optimise", budget.budget_mb)
 			solver = new_solver(time_limit - (time.perf_counter() - started), workers, seed)
 			callback = ProgressCallback(started, phase, progress, first_at)
-			with MemoryGuard(solver, memory_limit) as guard:
+			with budget.searching(solver, "the optimisation"):
 				new_status = solver.solve(model.model, callback)
-			if guard.stopped_at_mb is not None:
-				model.notes.append(
-					f"Optimisation stopped after {time.perf_counter() - started:.0f} s: the solve had used its "
-					f"memory budget ({memory_mb:g} MB; the process held {guard.stopped_at_mb:.0f} MB)"
-				)
 			first_at = callback.first_at
 			found = model.extract(solver) if new_status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 		if found is not None:
@@ -169,17 +210,24 @@ def solve(
 			status = new_status
 			break
 
+	notes = (built.notes if built else []) + budget.explanation()
 	if assignments is not None and not optimise:
 		status = cp_model.OPTIMAL  # without soft constraints every valid timetable is optimal
 	name = STATUS_NAMES.get(status, "UNKNOWN")
 	if name == "INFEASIBLE":
-		budget = max(2.0, time_limit - (time.perf_counter() - started))
-		return finish(name, explanation=explain_infeasible(problem, time_limit=budget, skip_precheck=True))
+		budget_s = max(2.0, time_limit - (time.perf_counter() - started))
+		reasons = explain_infeasible(problem, time_limit=budget_s, skip_precheck=True, budget=budget)
+		return finish(name, explanation=reasons + budget.explanation())
 	if assignments is None:
-		message = (
-			f"No timetable found within {time_limit:g} s" if name == "UNKNOWN" else "The model is invalid"
-		)
-		return finish(name, explanation=[message, *(built.notes if built else [])])
+		if name != "UNKNOWN":
+			message = "The model is invalid"
+		elif budget.spent:
+			message = (
+				f"No timetable found: the memory budget stopped the search after {budget.spent_after:.0f} s"
+			)
+		else:
+			message = f"No timetable found within {time_limit:g} s"
+		return finish(name, explanation=[message, *notes])
 
 	report = validate(problem, assignments)
 	moved = None
@@ -199,6 +247,44 @@ def solve(
 		best_bound=best_bound,
 		time_to_first_solution=first_at,
 		report=report,
-		explanation=built.notes if built else [],
+		explanation=notes,
 		moved=moved,
 	)
+
+
+def _optimisation_model(
+	built_model: Callable[[], TimetableModel | None],
+	assignments: dict[str, Assignment] | None,
+	budget: MemoryBudget,
+	time_limit: float,
+	started: float,
+) -> TimetableModel | None:
+	"""The full model (soft constraints added, warm start from ``assignments``), or None when the
+	memory budget leaves no room for the optimisation."""
+	if budget.spent:
+		budget.cut("the optimisation")
+		return None
+	try:
+		model = built_model()
+		if model is None:
+			raise MemoryBudgetExceeded
+		if not model.soft:
+			model.add_soft()
+		need = optimisation_need_mb(model, budget.budget_mb) if assignments is not None else None
+		if need is not None:  # (without a first timetable the optimisation is the only search)
+			model.notes.append(
+				f"Optimisation skipped: with its {model_items(model):,} variables and constraints the model "
+				f"needs ~{need:.0f} MB to optimise, more than the memory budget ({budget.budget_mb:g} MB); "
+				f"the timetable is the first valid one found"
+			)
+			return None
+		if assignments is not None:
+			model.complete_hint(model.canonical(assignments), time_limit - (time.perf_counter() - started))
+	except MemoryBudgetExceeded:
+		budget.cut("the optimisation")
+		return None
+	release_memory()  # what the completion of the warm start held
+	if budget.spent:
+		budget.cut("the optimisation")
+		return None
+	return model

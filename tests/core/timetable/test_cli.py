@@ -98,11 +98,12 @@ def test_import_then_solve_json(tmp_path):
 		"--workers",
 		"2",
 		"--memory-mb",
-		"1",
+		"250",
 		"--out",
 		tmp_path / "o",
 	)
 	assert result.returncode == 0, result.stdout + result.stderr
+	assert "memory budget 250 MB" in result.stdout
 	assert (tmp_path / "o" / "tiny_activities.xml").exists()
 
 

@@ -6,7 +6,6 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from ai_school.core.timetable.encoding import TimetableModel
-from ai_school.core.timetable.memory import concurrent_searches
 from ai_school.core.timetable.model import (
 	Assignment,
 	Consecutive,
@@ -195,29 +194,6 @@ def test_deterministic_with_one_worker_and_a_seed():
 	first = solve(problem, time_limit=20, num_workers=1, seed=7)
 	second = solve(problem, time_limit=20, num_workers=1, seed=7)
 	assert first.found and first.assignments == second.assignments and first.objective == second.objective
-
-
-def test_memory_budget_limits_concurrent_searches_never_the_solve():
-	problem = small_school()
-	built = TimetableModel(problem, soft=False)
-	assert concurrent_searches(built, 2, "feasibility", memory_mb=10_000) == 2
-	assert concurrent_searches(built, 8, "optimise", memory_mb=10_000) == 8
-	assert concurrent_searches(built, 2, "feasibility", memory_mb=1) == 1
-	# A model too big for two searches runs as with one worker: the same timetable for a seed.
-	gaps = dataclasses.replace(problem, constraints=[MaxGaps(resource="students", max_gaps=3)])
-	tight = solve(gaps, time_limit=20, num_workers=2, seed=5, memory_mb=1)
-	assert tight.found and tight.report.is_valid
-	assert tight.assignments == solve(gaps, time_limit=20, num_workers=1, seed=5).assignments
-
-
-def test_an_optimisation_that_outgrows_the_memory_budget_stops_with_its_best_timetable():
-	# Unbounded, this optimisation runs to its 30 s limit; with no memory to spare it stops as soon
-	# as the guard reads the process, keeping the valid timetable of the first phase.
-	problem = synthetic_school(8, 12, 10, 30, seed=3)
-	solution = solve(problem, time_limit=30, num_workers=2, seed=1, memory_mb=0)
-	assert solution.found and solution.report.is_valid and solution.status == "FEASIBLE"
-	assert solution.wall_time < 10
-	assert any("memory budget" in note for note in solution.explanation), solution.explanation
 
 
 def teaching_slot(solution, lesson: Lesson):
