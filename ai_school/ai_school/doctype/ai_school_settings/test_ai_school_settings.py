@@ -8,10 +8,18 @@ from frappe.tests.utils import FrappeTestCase
 from ai_school.tests.utils import make_user
 
 SECRET = "sk-or-test-0123456789abcdef"
+# the site config flag documented in ai_school/llm.py
+ALLOW_LOCAL_PROVIDER = "ai_school_allow_local_provider"
+# public addresses written as IP literals, so the checks need no DNS
+PUBLIC_PROVIDER = "https://8.8.8.8/api/v1"
+OTHER_PUBLIC_PROVIDER = "https://1.1.1.1/v1"
 
 
 class TestAISchoolSettings(FrappeTestCase):
 	def setUp(self):
+		flag = frappe.local.conf.get(ALLOW_LOCAL_PROVIDER)
+		self.addCleanup(frappe.local.conf.__setitem__, ALLOW_LOCAL_PROVIDER, flag)
+		frappe.local.conf[ALLOW_LOCAL_PROVIDER] = 0
 		self.settings = frappe.get_single("AI School Settings")
 
 	def tearDown(self):
@@ -65,3 +73,95 @@ class TestAISchoolSettings(FrappeTestCase):
 		self.assertFalse(as_read.get("api_key"))  # permlevel 1: hidden from readers without key access
 		with self.assertRaises(frappe.PermissionError):
 			frappe.client.set_value("AI School Settings", "AI School Settings", "primary_model", "x/y")
+
+	# --- issue 9 item 2: keys that can't travel in a header are refused -------------------------------------
+
+	def test_rejects_a_key_that_is_not_plain_ascii(self):
+		self.settings.api_key = SECRET
+		self.settings.save()
+		for pasted in (SECRET[:6] + "\u200b" + SECRET[6:], SECRET[:6] + " " + SECRET[6:], SECRET + "é"):
+			settings = frappe.get_single("AI School Settings")
+			settings.api_key = pasted
+			with self.assertRaisesRegex(frappe.ValidationError, "was not saved") as raised:
+				settings.save()
+			self.assertNotIn(SECRET[6:], str(raised.exception))
+		self.assertEqual(frappe.get_single("AI School Settings").get_password("api_key"), SECRET)
+
+	def test_surrounding_whitespace_of_a_pasted_key_is_dropped(self):
+		self.settings.api_key = f"  {SECRET}\n"
+		self.settings.save()
+		self.assertEqual(frappe.get_single("AI School Settings").get_password("api_key"), SECRET)
+
+	# --- issue 9 item 3: the key can't be redirected ---------------------------------------------------------
+
+	def test_provider_must_be_https_on_a_public_address(self):
+		for url, problem in (
+			("http://8.8.8.8/api/v1", "must use https"),
+			("https://127.0.0.1:8000/v1", "private, loopback or link-local"),
+			("https://10.20.30.40/v1", "private, loopback or link-local"),
+			("https://169.254.169.254/latest", "private, loopback or link-local"),
+			("https://[::1]/v1", "private, loopback or link-local"),
+			("https://key:secret@8.8.8.8/v1", "user name or password"),
+		):
+			settings = frappe.get_single("AI School Settings")
+			settings.provider_base_url = url
+			with self.assertRaisesRegex(frappe.ValidationError, problem):
+				settings.save()
+		self.settings.provider_base_url = PUBLIC_PROVIDER
+		self.settings.save()
+
+	def test_site_config_flag_allows_a_local_provider(self):
+		frappe.local.conf[ALLOW_LOCAL_PROVIDER] = 1
+		self.settings.provider_base_url = "http://127.0.0.1:8000/v1"
+		self.settings.save()
+		self.assertEqual(
+			frappe.db.get_single_value("AI School Settings", "provider_base_url"), "http://127.0.0.1:8000/v1"
+		)
+
+	def stored_key(self):
+		return frappe.get_single("AI School Settings").get_password("api_key", raise_exception=False)
+
+	def save_as(self, user, **values):
+		frappe.set_user(user)
+		settings = frappe.get_single("AI School Settings")
+		settings.update(values)
+		settings.save()
+		frappe.set_user("Administrator")
+
+	def store_key_for(self, url):
+		self.settings.provider_base_url = url
+		self.settings.api_key = SECRET
+		self.settings.save()
+		self.assertEqual(self.stored_key(), SECRET)
+
+	def test_education_manager_moving_the_provider_to_another_host_removes_the_key(self):
+		self.store_key_for(PUBLIC_PROVIDER)
+		manager = make_user(("Education Manager",))
+
+		self.save_as(manager, provider_base_url="https://8.8.8.8/api/v2")  # same host: the key stays
+		self.assertEqual(self.stored_key(), SECRET)
+
+		self.save_as(manager, provider_base_url=OTHER_PUBLIC_PROVIDER)
+		self.assertIsNone(self.stored_key())
+		self.assertEqual(
+			frappe.db.get_single_value("AI School Settings", "provider_base_url"), OTHER_PUBLIC_PROVIDER
+		)
+
+	def test_a_port_or_scheme_change_is_another_destination(self):
+		self.store_key_for(PUBLIC_PROVIDER)
+		self.save_as(make_user(("Education Manager",)), provider_base_url="https://8.8.8.8:8443/api/v1")
+		self.assertIsNone(self.stored_key())
+
+	def test_education_manager_may_bring_a_new_key_with_a_new_provider(self):
+		self.store_key_for(PUBLIC_PROVIDER)
+		self.save_as(
+			make_user(("Education Manager",)),
+			provider_base_url=OTHER_PUBLIC_PROVIDER,
+			api_key="sk-other-key-42",
+		)
+		self.assertEqual(self.stored_key(), "sk-other-key-42")
+
+	def test_system_manager_may_move_the_provider_with_its_key(self):
+		self.store_key_for(PUBLIC_PROVIDER)
+		self.save_as(make_user(("System Manager",)), provider_base_url=OTHER_PUBLIC_PROVIDER)
+		self.assertEqual(self.stored_key(), SECRET)
