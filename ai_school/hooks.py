@@ -15,6 +15,9 @@ export_python_type_annotations = True
 after_install = "ai_school.install.after_install"
 before_uninstall = "ai_school.install.before_uninstall"
 
+# run-tests: lift Frappe's sign-up throttle in the test process (a demo load makes ~800 users an hour)
+before_tests = "ai_school.tests.utils.before_tests"
+
 # Permissions
 # -----------
 # One rule set for list views, reports, get_list and single documents (ai_school/permissions.py).

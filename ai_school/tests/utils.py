@@ -3,6 +3,8 @@
 Each call makes fresh, uniquely named records so tests do not depend on each other or on demo data; run
 tests inside a transaction and roll back in tearDown. Records are inserted as Administrator."""
 
+import contextlib
+
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
@@ -11,6 +13,20 @@ from ai_school.utils import bulk_user_creation
 TEST_ACADEMIC_YEAR = "AI School Test Year"
 TEST_GRADING_SCALE = "AI School Test Grading Scale"
 ROOT_ASSESSMENT_GROUP = "All Assessment Groups"
+
+
+_test_process = contextlib.ExitStack()
+
+
+def before_tests():
+	"""`before_tests` hook: lift Frappe's sign-up throttle for this test process.
+
+	The throttle refuses a new User once more than 60 were created in the last hour. Before any test runs,
+	run-tests makes Frappe's and ERPNext's test records, users among them (test@example.com and co., made by
+	frappe.test_runner.make_test_records), and after `ai-school-demo` (some 800 users) or a previous test run
+	those inserts fail with "Throttled". Lifted the way the demo and the factories lift it, in this process
+	only; the site's throttle for everyone else is unchanged."""
+	_test_process.enter_context(bulk_user_creation())
 
 
 def unique(prefix: str) -> str:
