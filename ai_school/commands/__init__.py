@@ -1,5 +1,6 @@
 """bench commands of the app (bench picks up `commands` from every installed app)."""
 
+import sys
 import time
 
 import click
@@ -11,14 +12,22 @@ from frappe.commands import get_site, pass_context
 @click.option("--scale", type=click.Choice(["full", "small"]), default="full", help="full: 420 students")
 @click.option("--students", type=int, help="Number of students (overrides the scale's default)")
 @click.option("--seed", type=int, help="Random seed (default: the scale's, so reruns are identical)")
+@click.option("--today", help="Build the school as of this date, YYYY-MM-DD (default: today)")
 @click.option("--teardown", is_flag=True, default=False, help="Remove the demo school instead")
+@click.option(
+	"--force",
+	is_flag=True,
+	default=False,
+	help="Load the demo even though the site has students of its own",
+)
 @pass_context
-def ai_school_demo(context, scale, students=None, seed=None, teardown=False):
+def ai_school_demo(context, scale, students=None, seed=None, today=None, teardown=False, force=False):
 	"Fill the site with a realistic demo school (idempotent), or remove it with --teardown"
 	import frappe
 	from frappe.utils import update_progress_bar
 
 	from ai_school import demo
+	from ai_school.demo.builder import RealStudentsError
 
 	def progress(stage: str, done: int, total: int) -> None:
 		update_progress_bar(stage, done - 1, max(total, 1))
@@ -35,12 +44,27 @@ def ai_school_demo(context, scale, students=None, seed=None, teardown=False):
 			for name in result["kept"]:
 				click.secho(f"kept (linked from outside the demo): {name}", fg="yellow")
 		else:
-			counts = demo.create(scale=scale, students=students, seed=seed, progress=progress)
-			for doctype, count in counts.items():
-				click.echo(f"{doctype:32} {count:>8}")
+			try:
+				summary = demo.create(
+					scale=scale, students=students, seed=seed, today=today, progress=progress, force=force
+				)
+			except RealStudentsError as error:
+				click.secho(str(error), fg="red", err=True)
+				sys.exit(1)
+			print_summary(summary)
 	finally:
 		frappe.destroy()
 	click.secho(f"done in {time.monotonic() - started:.0f} s", fg="green")
+
+
+def print_summary(summary: dict[str, dict[str, int]]) -> None:
+	"""What this run created and what it found already there, per doctype."""
+	click.echo(f"{'':32} {'created':>10} {'already there':>14}")
+	for doctype, counts in summary.items():
+		click.echo(f"{doctype:32} {counts['created']:>10} {counts['existing']:>14}")
+	created = sum(counts["created"] for counts in summary.values())
+	if not created:
+		click.echo("Nothing new: the demo school was already complete.")
 
 
 commands = [ai_school_demo]

@@ -8,17 +8,20 @@ Education's controllers would write.
 """
 
 import contextlib
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
 import frappe
+from frappe.contacts.doctype.contact.contact import get_contact_name
 from frappe.model.naming import parse_naming_series
 from frappe.utils import cint, getdate, now, now_datetime
 
 from education.education.utils import get_overlap_for
 
 from ai_school.demo import school
-from ai_school.demo.ledger import Ledger
+from ai_school.demo.jobs import jobs_inline
+from ai_school.demo.ledger import Ledger, demo_owned
 from ai_school.utils import bulk_user_creation
 
 Progress = Callable[[str, int, int], None]
@@ -30,18 +33,53 @@ ATTENDANCE_SERIES = "EDU-ATT-.YYYY.-.#####"
 RESULT_SERIES = "EDU-RES-.YYYY.-.#####"
 
 
+class RealStudentsError(frappe.ValidationError):
+	"""The site has students of its own; the demo would mix its school in with them."""
+
+
+Summary = dict[str, dict[str, int]]
+
+
 def create(
 	scale: str = "full",
 	students: int | None = None,
 	seed: int | None = None,
 	progress: Progress | None = None,
 	today: str | date | None = None,
-) -> dict[str, int]:
-	"""Create (or complete) the demo school and return record counts per doctype."""
+	force: bool = False,
+) -> Summary:
+	"""Create (or complete) the demo school; per doctype, how many records this run created and how many
+	it found already there ({"Student": {"created": 0, "existing": 420}, ...}).
+
+	Refuses (RealStudentsError) on a site with students that no demo school created, unless `force`.
+	"""
+	if not force:
+		check_no_real_students()
 	config = school.get_config(scale, students, seed)
 	builder = DemoBuilder(config, progress=progress, today=today)
-	builder.run()
-	return demo_counts(config)
+	with jobs_inline():
+		builder.run()
+	return builder.summary()
+
+
+def real_students() -> list[str]:
+	"""Students the site has that no demo school's ledger lists."""
+	demo = demo_owned("Student")
+	return [name for name in frappe.get_all("Student", pluck="name", order_by="name") if name not in demo]
+
+
+def check_no_real_students() -> None:
+	real = real_students()
+	if real:
+		frappe.throw(
+			frappe._(
+				"This site already has {0} students that are not demo data (for example {1}). The demo "
+				"school would be mixed in with them; run it with --force (or create(force=True)) to load it "
+				"anyway."
+			).format(len(real), real[0]),
+			RealStudentsError,
+			title=frappe._("Real students found"),
+		)
 
 
 def demo_counts(config: school.DemoConfig) -> dict[str, int]:
@@ -73,6 +111,9 @@ class DemoBuilder:
 		self.ledger = Ledger(config.abbr)
 		self.ledger.prune()
 		self.uncommitted = 0
+		# per doctype: records this run inserted, and records it looked for and found already there
+		self.created: Counter[str] = Counter()
+		self.existing: Counter[str] = Counter()
 		self.instructor_of: dict[int, str] = {}  # plan instructor key -> Instructor name
 		self.student_of: dict[int, str] = {}  # plan student key -> Student name
 		self.student_name_of: dict[str, str] = {}  # Student name -> student_name
@@ -109,6 +150,12 @@ class DemoBuilder:
 			stage()
 			self.commit()
 
+	def summary(self) -> Summary:
+		return {
+			doctype: {"created": self.created[doctype], "existing": self.existing[doctype]}
+			for doctype in sorted(set(self.created) | set(self.existing))
+		}
+
 	# -----------------------------------------------------------------------------------------------------
 	# helpers
 
@@ -129,19 +176,25 @@ class DemoBuilder:
 		name = frappe.db.exists(doctype, key)
 		if name:
 			self.ledger.adopt(doctype, name)
+			self.existing[doctype] += 1
 			return name
 		doc = frappe.get_doc({"doctype": doctype, **values})
 		doc.insert(ignore_permissions=True)
 		if submit:
 			doc.submit()
 		self.ledger.add(doctype, doc.name)
+		self.created[doctype] += 1
 		self.tick()
 		return doc.name
 
 	def ensure_user(self, email: str, first_name: str, last_name: str, gender: str, role: str) -> str:
 		if frappe.db.exists("User", email):
 			self.ledger.adopt("User", email)
+			self.existing["User"] += 1
+			if self.ledger.owns("Contact", get_contact_name(email)):
+				self.existing["Contact"] += 1
 			return email
+		had_contact = get_contact_name(email)
 		user = frappe.get_doc(
 			{
 				"doctype": "User",
@@ -156,6 +209,12 @@ class DemoBuilder:
 		with bulk_user_creation():
 			user.insert(ignore_permissions=True)
 		self.ledger.add("User", user.name)
+		self.created["User"] += 1
+		# User.on_update made the user's Contact (inline, see jobs.py); it is the demo's too
+		contact = get_contact_name(email)
+		if contact and not had_contact:
+			self.ledger.add("Contact", contact)
+			self.created["Contact"] += 1
 		self.tick()
 		return user.name
 
@@ -186,6 +245,7 @@ class DemoBuilder:
 		holiday_list = self.ensure("Holiday List", f"{config.company} Holidays", self.holiday_list())
 		if frappe.db.exists("Company", config.company):
 			self.ledger.adopt("Company", config.company)
+			self.existing["Company"] += 1
 		else:
 			company = frappe.get_doc(
 				{
@@ -204,9 +264,11 @@ class DemoBuilder:
 			with _flag("ignore_chart_of_accounts"):
 				company.insert(ignore_permissions=True)
 			self.ledger.add("Company", company.name)
+			self.created["Company"] += 1
 			# ERPNext adds the company's departments under this root, creating it on a fresh site
 			if not had_department_root and frappe.db.exists("Department", DEPARTMENT_ROOT):
 				self.ledger.add("Department", DEPARTMENT_ROOT)
+				self.created["Department"] += 1
 		self.progress("company", 1, 1)
 
 	def holiday_list(self) -> dict:
@@ -268,6 +330,7 @@ class DemoBuilder:
 			settings.save(ignore_permissions=True)
 			for field in changed:
 				self.ledger.add("Education Settings", field)
+			self.created["Education Settings"] += 1
 
 	def setup_curriculum(self) -> None:
 		self.progress("curriculum", 0, 1)
@@ -421,6 +484,9 @@ class DemoBuilder:
 			name = frappe.db.exists("Student", {"student_email_id": person.email})
 			if name:
 				self.ledger.adopt("Student", name)
+				self.existing["Student"] += 1
+				if self.ledger.owns("Customer", frappe.db.get_value("Student", name, "customer")):
+					self.existing["Customer"] += 1
 			else:
 				name = self.insert_student(person, user, guardian_of, country)
 			self.student_of[person.key] = name
@@ -448,10 +514,12 @@ class DemoBuilder:
 		)
 		student.insert(ignore_permissions=True)
 		self.ledger.add("Student", student.name)
+		self.created["Student"] += 1
 		# Student.on_update made a Customer for fee billing; it belongs to the demo as well
 		customer = frappe.db.get_value("Student", student.name, "customer")
 		if customer:
 			self.ledger.add("Customer", customer)
+			self.created["Customer"] += 1
 		self.tick()
 		return student.name
 
@@ -474,6 +542,7 @@ class DemoBuilder:
 				done += 1
 				student = self.student_of[person.key]
 				if (student, program, section.year) in existing:
+					self.existing["Program Enrollment"] += 1
 					continue
 				enrollment = frappe.get_doc(
 					{
@@ -489,6 +558,7 @@ class DemoBuilder:
 				self.insert_course_enrollments(enrollment)
 				enrollment.submit()
 				self.ledger.add("Program Enrollment", enrollment.name)
+				self.created["Program Enrollment"] += 1
 				self.tick()
 				self.progress("program enrollments", done, total)
 		self.progress("program enrollments", total, total)
@@ -500,6 +570,7 @@ class DemoBuilder:
 		"""
 		stamp = _stamp()
 		names = _course_enrollment_names(len(enrollment.courses))
+		self.created["Course Enrollment"] += len(names)
 		frappe.db.bulk_insert(
 			"Course Enrollment",
 			[
@@ -696,6 +767,7 @@ class DemoBuilder:
 			)
 		)
 		todo = [s for s in students if self.student_of[s.key] not in done]
+		self.existing["Assessment Result"] += len(students) - len(todo)
 		if not todo:
 			return
 		maxima = [
@@ -793,6 +865,8 @@ class DemoBuilder:
 			],
 			details,
 		)
+		self.created["Assessment Result"] += len(parents)
+		self.created["Assessment Result Detail"] += len(details)
 
 	def setup_attendance(self) -> None:
 		sections = self.sections()
@@ -819,6 +893,7 @@ class DemoBuilder:
 				student = self.student_of[person.key]
 				if (student, day) not in marked:
 					rows.append((person, student, day))
+		self.existing["Student Attendance"] += len(days) * len(section.students) - len(rows)
 		if not rows:
 			return
 		stamp = _stamp()
@@ -853,6 +928,7 @@ class DemoBuilder:
 				)
 			),
 		)
+		self.created["Student Attendance"] += len(rows)
 
 	def setup_student_logs(self) -> None:
 		entries = [

@@ -18,6 +18,20 @@ LEDGER_ROW = (
 )  # parenttype, parentfield, as frappe.defaults.add_default writes
 
 
+def demo_owned(doctype: str) -> set[str]:
+	"""Names of `doctype` that any demo school's ledger lists."""
+	return {
+		row.defvalue
+		for row in frappe.get_all(
+			"DefaultValue",
+			filters={"parent": ("like", LEDGER_PREFIX + "%"), "defkey": doctype},
+			fields=["parent", "defvalue"],
+		)
+		# LIKE reads "_" as any character; keep only the ledger's own parents
+		if row.parent.startswith(LEDGER_PREFIX)
+	}
+
+
 class Ledger:
 	def __init__(self, abbr: str):
 		self.parent = LEDGER_PREFIX + abbr

@@ -1,19 +1,23 @@
 """Remove a demo school: exactly the documents its ledger says it created, dependents first.
 
 Submitted documents are cancelled before they are deleted. The bulk-inserted rows (attendance, results,
-course enrollments) are deleted by their demo students. A document that something outside the demo now
-links to is kept (and stays in the ledger) instead of being force-deleted. The audit trail Frappe writes
-about the demo's documents (Deleted comments, Versions, Deleted Document copies) goes too, so the site is
-left as it was. Running it again after it finished does nothing.
+course enrollments) and this app's records computed from demo students are deleted by the exact names of
+the ledger's students. A document that something outside the demo now links to is kept (and stays in the
+ledger) instead of being force-deleted. Nothing is matched by pattern: the audit trail removed with the
+documents (their Comments and Versions, and the Deleted comments and Deleted Document copies this teardown
+itself causes) is found by exact doctype and name, so another record's history stays. Running it again
+after it finished does nothing.
 """
 
 import time
 from collections.abc import Callable
 
 import frappe
+from frappe.utils import now
 
 from ai_school.demo import school
 from ai_school.demo.builder import COMMIT_EVERY, Progress
+from ai_school.demo.jobs import jobs_inline
 from ai_school.demo.ledger import Ledger
 
 # dependents before what they link to
@@ -27,6 +31,8 @@ TEARDOWN_ORDER = (
 	"Guardian",
 	"Instructor",
 	"Employee",
+	# the users' own Contacts (User.on_update makes one per user)
+	"Contact",
 	"User",
 	"Student Batch Name",
 	"Room",
@@ -56,22 +62,27 @@ DERIVED = (
 
 def teardown(scale: str = "full", progress: Progress | None = None) -> dict[str, list[str]]:
 	"""Delete the demo school of `scale`; returns {"kept": [...]} for documents others now depend on."""
+	with jobs_inline():
+		return _teardown(scale, progress or (lambda stage, done, total: None))
+
+
+def _teardown(scale: str, progress: Progress) -> dict[str, list[str]]:
 	config = school.get_config(scale)
 	ledger = Ledger(config.abbr)
-	progress = progress or (lambda stage, done, total: None)
 	kept: list[str] = []
 	removed: dict[str, list[str]] = {}
+	started = now()
 
 	reset_education_settings(ledger)
 	students = sorted(ledger.names("Student"))
-	delete_derived(students)
+	removed.update(delete_derived(students))
 	delete_registers(students, progress)
 	frappe.db.commit()
 
 	for doctype in TEARDOWN_ORDER:
 		names = sorted(ledger.names(doctype), key=_children_first(doctype))
 		if doctype == "User":
-			removed["Contact"] = delete_contacts(config.email_domain)
+			# User.after_insert made them, named after the user; User.on_trash would keep a Deleted Document copy
 			removed["Notification Settings"] = [n for n in names if remove("Notification Settings", n)]
 		for done, name in enumerate(names, 1):
 			if ledger.shared(doctype, name):
@@ -87,9 +98,7 @@ def teardown(scale: str = "full", progress: Progress | None = None) -> dict[str,
 			progress(f"removing {doctype}", done, len(names))
 		frappe.db.commit()
 
-	# the contact jobs of the last users created may have run while this teardown was going on
-	removed["Contact"] += delete_contacts(config.email_domain)
-	delete_audit_trail(removed)
+	delete_audit_trail(removed, since=started)
 	frappe.db.commit()
 	return {"kept": kept}
 
@@ -100,12 +109,15 @@ def needed_by_kept(doctype: str, name: str) -> bool:
 	return doctype == "Company" and bool(frappe.db.exists("Employee", {"company": name}))
 
 
-def delete_derived(students: list[str]) -> None:
+def delete_derived(students: list[str]) -> dict[str, list[str]]:
+	removed = {}
 	for doctype, field in DERIVED:
 		if not students or not frappe.db.exists("DocType", doctype):
 			continue
-		for name in frappe.get_all(doctype, filters={field: ("in", students)}, pluck="name"):
+		removed[doctype] = frappe.get_all(doctype, filters={field: ("in", students)}, pluck="name")
+		for name in removed[doctype]:
 			frappe.delete_doc(doctype, name, ignore_permissions=True, force=True, delete_permanently=True)
+	return removed
 
 
 def delete_registers(students: list[str], progress: Progress) -> None:
@@ -124,14 +136,6 @@ def delete_registers(students: list[str], progress: Progress) -> None:
 		progress("removing attendance and results", min(start + CHUNK, len(students)), len(students))
 
 
-def delete_contacts(email_domain: str) -> list[str]:
-	"""Frappe makes a Contact for every new User in a background job; the demo's go with its users."""
-	pattern = f"%@%{email_domain}"
-	contacts = set(frappe.get_all("Contact", filters={"user": ("like", pattern)}, pluck="name"))
-	contacts.update(frappe.get_all("Contact Email", filters={"email_id": ("like", pattern)}, pluck="parent"))
-	return [name for name in sorted(contacts) if remove("Contact", name)]
-
-
 def remove(doctype: str, name: str, attempts: int = 3) -> bool:
 	"""Cancel and delete one document; False if it has to stay because something else links to it."""
 	if not frappe.db.exists(doctype, name):
@@ -146,7 +150,7 @@ def remove(doctype: str, name: str, attempts: int = 3) -> bool:
 			frappe.delete_doc(doctype, name, ignore_permissions=True, delete_permanently=True)
 			return True
 		except frappe.QueryTimeoutError:
-			# a background job (contact, gravatar) holds the row for a moment
+			# someone else's transaction (a desk user, a job) holds the row for a moment
 			frappe.db.rollback(save_point="ai_school_demo_remove")
 			time.sleep(1 + attempt)
 		except frappe.ValidationError:  # LinkExistsError and "cannot cancel, linked" alike
@@ -155,22 +159,29 @@ def remove(doctype: str, name: str, attempts: int = 3) -> bool:
 	return False
 
 
-def delete_audit_trail(removed: dict[str, list[str]]) -> None:
-	"""Comments, Versions and Deleted Document copies about the documents just removed."""
+def delete_audit_trail(removed: dict[str, list[str]], since: str) -> None:
+	"""The history of the documents just removed: their Comments and Versions (delete_doc's own
+	delete_dynamic_links does the same), and the Deleted comments and Deleted Document copies this teardown
+	made (cascades such as User.on_trash delete without `delete_permanently`). A Deleted Document or Deleted
+	comment of an earlier, unrelated document of the same name is older than `since` and stays."""
 	for doctype, names in removed.items():
 		for start in range(0, len(names), CHUNK):
 			chunk = names[start : start + CHUNK]
 			frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", chunk)})
+			frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", chunk)})
 			frappe.db.delete(
 				"Comment",
 				{
 					"comment_type": "Deleted",
 					"reference_doctype": doctype,
 					"subject": ("in", [f"{doctype} {name}" for name in chunk]),
+					"creation": (">=", since),
 				},
 			)
-			frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", chunk)})
-			frappe.db.delete("Deleted Document", {"deleted_doctype": doctype, "deleted_name": ("in", chunk)})
+			frappe.db.delete(
+				"Deleted Document",
+				{"deleted_doctype": doctype, "deleted_name": ("in", chunk), "creation": (">=", since)},
+			)
 
 
 def reset_education_settings(ledger: Ledger) -> None:
