@@ -114,6 +114,9 @@ class TimetableModel(ConstraintEncodings):
 		"""Fixed to 1; enforces the symmetry-breaking constraints (0 in :meth:`local_search_model`)."""
 		self.pools: dict[frozenset[str], list[str]] = {}
 		self.room_options = {**self.index.candidate_rooms, **self.index.optional_rooms}
+		self.no_overlap_sizes: list[int] = []
+		"""Intervals in each no-overlap constraint (rooms with a choice): CP-SAT local search expands
+		small ones into pairs, see :func:`~ai_school.core.timetable.memory.expansion_limit`."""
 		self.build()
 
 	# --- helpers -------------------------------------------------------------------------------
@@ -436,6 +439,7 @@ class TimetableModel(ConstraintEncodings):
 			for day, period in sorted(index.unavailable("room", room_id)):
 				intervals.append(self.model.new_fixed_size_interval_var(day * per_day + period, 1, ""))
 			self.hard(self.model.add_no_overlap(intervals), label)
+			self.no_overlap_sizes.append(len(intervals))
 		if not self.explain:
 			self.add_room_pool_cuts()
 

@@ -30,7 +30,12 @@ from ai_school.core.timetable.cpsat_solvers import (
 from ai_school.core.timetable.ejection import ejection_search
 from ai_school.core.timetable.ejection import supports as supports_ejection
 from ai_school.core.timetable.encoding import TimetableModel
-from ai_school.core.timetable.memory import MemoryBudget, MemoryBudgetExceeded, concurrent_searches
+from ai_school.core.timetable.memory import (
+	MemoryBudget,
+	MemoryBudgetExceeded,
+	concurrent_searches,
+	expansion_limit,
+)
 from ai_school.core.timetable.model import Assignment, Problem
 from ai_school.core.timetable.rules import ProblemIndex
 from ai_school.core.timetable.validator import validate
@@ -271,6 +276,9 @@ def find_first(
 		except MemoryBudgetExceeded:
 			budget.cut(what)
 			return None
+		limit = expansion_limit(built, budget.budget_mb) if local else None
+		if limit is not None:
+			solver.parameters.feasibility_jump_max_expanded_constraint_size = limit
 		callback = ProgressCallback(started, "feasibility", progress, None)
 		return _CpRacer(built, solver, model, callback, budget, what)
 

@@ -21,6 +21,7 @@ class TimetableModel(Protocol):
 	imports this module, so it is not imported here)."""
 
 	model: cp_model.CpModel
+	no_overlap_sizes: list[int]
 
 
 MEMORY_BUDGET_MB = 340
@@ -38,6 +39,20 @@ local-search copy), and of each search running at once in either phase. Measured
 20 s. An estimate from the model's size rather than a reading of the process keeps runs with a
 fixed seed reproducible; :class:`MemoryBudget` catches what the estimate misses. "optimise at
 least" is the low end, for :func:`optimisation_need_mb`."""
+
+MEMORY_KB_PER_PAIR = 0.35
+"""Estimated memory (KB) per pair of intervals when CP-SAT local search expands a no-overlap
+constraint (a room with a choice of lessons) quadratically, which it does for constraints of up to
+``feasibility_jump_max_expanded_constraint_size`` intervals (500 by default). Measured with ortools
+9.15, local search alone, 3 s: lycee-Farabi-old (718k pairs) 288 MB expanded, 61 MB not;
+NehaleSS2017T1a (1.5M pairs) 466 vs 104 MB; Arabic_Saudi_Examination (757k) 271 MB;
+input_Lectures_40 (563k) 213 MB."""
+
+EXPANSION_SHARE = 0.25
+"""Share of the budget one local search may spend on that expansion (see :func:`expansion_limit`)."""
+
+CP_SAT_EXPANSION_LIMIT = 500
+"""CP-SAT's default ``feasibility_jump_max_expanded_constraint_size``."""
 
 MEMORY_POLL = 0.05
 """Seconds between two readings of the process's memory while a solve runs."""
@@ -179,12 +194,35 @@ class MemoryBudget:
 		]
 
 
+def _expansion_mb(sizes: list[int], limit: int) -> float:
+	return sum(n * (n - 1) // 2 for n in sizes if n <= limit) * MEMORY_KB_PER_PAIR / 1024
+
+
+def expansion_limit(built: TimetableModel, memory_mb: float) -> int | None:
+	"""The largest no-overlap constraint CP-SAT local search may expand into pairs so that the
+	expansion stays within ``EXPANSION_SHARE`` of the budget, or None when CP-SAT's default fits.
+
+	Expanded, a no-overlap constraint is evaluated in constant time per move; otherwise in
+	O(n log n). On room-heavy schools the expansion is most of the local search's memory
+	(lycee-Farabi-old: 288 MB of a 64k-item model, 61 MB without it), enough to outgrow the budget
+	and have the local search stopped; a smaller limit keeps it running."""
+	sizes = built.no_overlap_sizes
+	cap = EXPANSION_SHARE * memory_mb
+	if _expansion_mb(sizes, CP_SAT_EXPANSION_LIMIT) <= cap:
+		return None
+	fitting = [n for n in sorted(set(sizes)) if _expansion_mb(sizes, n) <= cap]
+	return fitting[-1] if fitting else 0
+
+
 def concurrent_searches(built: TimetableModel, wanted: int, phase: str, memory_mb: float) -> int:
 	"""How many CP-SAT searches (or workers) of ``phase`` fit at once in ``memory_mb``; at least
 	one, since a search that does not fit still has to run (alone, until the budget stops it)."""
 	items = model_items(built)
 	model_mb = items * MEMORY_KB_PER_ITEM["model"] / 1024
 	search_mb = items * MEMORY_KB_PER_ITEM[phase] / 1024
+	if phase == "feasibility":  # local search: what it expands too
+		limit = expansion_limit(built, memory_mb)
+		search_mb += _expansion_mb(built.no_overlap_sizes, CP_SAT_EXPANSION_LIMIT if limit is None else limit)
 	return max(1, min(wanted, int((memory_mb - model_mb) // search_mb)))
 
 

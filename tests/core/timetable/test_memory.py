@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from ortools.sat.python import cp_model
@@ -21,6 +22,7 @@ from ai_school.core.timetable.memory import (
 	MemoryBudget,
 	MemoryBudgetExceeded,
 	concurrent_searches,
+	expansion_limit,
 )
 from ai_school.core.timetable.model import MaxGaps
 from ai_school.core.timetable.rules import ProblemIndex
@@ -169,6 +171,15 @@ def test_the_estimate_limits_concurrent_searches_never_the_solve(monkeypatch):
 	tight = solve(problem, time_limit=20, num_workers=2, seed=5, memory_mb=10_000)
 	assert tight.found and tight.report.is_valid
 	assert tight.assignments == solve(problem, time_limit=20, num_workers=1, seed=5).assignments
+
+
+def test_local_search_expands_only_the_room_constraints_that_fit_in_a_quarter_of_the_budget():
+	# 400 intervals: 79,800 pairs, ~27 MB expanded by CP-SAT local search; 50 intervals: 1,225 pairs.
+	small, large = [50] * 10, [400] * 10
+	assert expansion_limit(SimpleNamespace(no_overlap_sizes=small + large), memory_mb=10_000) is None
+	assert expansion_limit(SimpleNamespace(no_overlap_sizes=small + large), memory_mb=340) == 50
+	assert expansion_limit(SimpleNamespace(no_overlap_sizes=large), memory_mb=340) == 0
+	assert expansion_limit(SimpleNamespace(no_overlap_sizes=[]), memory_mb=1) is None
 
 
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the budget reads /proc (Linux)")
