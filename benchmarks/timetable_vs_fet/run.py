@@ -1,20 +1,25 @@
-"""Benchmark our CP-SAT timetable engine against FET's ``fet-cl`` on real FET example files.
+"""Benchmark our timetable engine against FET's ``fet-cl`` on the official FET example files.
 
-    python benchmarks/timetable_vs_fet/run.py --quick
-    python benchmarks/timetable_vs_fet/run.py --limit 120
+    python benchmarks/timetable_vs_fet/run.py                           # every file, 120 s, seed 1
+    python benchmarks/timetable_vs_fet/run.py --seeds 1 2               # the reference run
+    python benchmarks/timetable_vs_fet/run.py --max-files 3 --limit 10  # smoke run
     python benchmarks/timetable_vs_fet/run.py --files a.fet b.fet --limit 60
 
-Both engines run one after the other on the same file on this machine. Every timetable either
-engine produces is checked by OUR validator (hard violations should be 0). See README.md for the
-file-selection rule, the columns and how to read them. Needs ``apt-get install fet fet-data``
-(FET is skipped with a note when ``fet-cl`` is missing). Results go to
-``benchmarks/results/timetable_vs_fet/`` (gitignored) as JSON; the table goes to stdout.
+Both engines run as whole processes, one after the other, on the same file and machine: our
+command line (``python -m ai_school.core.timetable.cli solve``, FET import included) and
+``fet-cl``, each timed from its start and with its peak RSS recorded. Every timetable either
+produces is checked by OUR validator. See README.md for the file list, the tuning / held-out
+split, the columns and how to read them. Needs ``apt-get install fet fet-data`` (FET is skipped
+with a note when ``fet-cl`` is missing). The file list, the rows and the totals are written as JSON
+to ``benchmarks/results/timetable_vs_fet/<date-time>/`` (gitignored); the tables go to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -30,24 +35,44 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from ai_school.core.timetable.fet import import_fet, read_fet_timetable
+from ai_school.core.timetable.cli import InputError, load_timetable
+from ai_school.core.timetable.fet import FetFormatError, import_fet, read_fet_timetable
 from ai_school.core.timetable.validator import validate
 
 EXAMPLES = Path("/usr/share/doc/fet-data/examples")
 OFFICIAL_DIRS = ("FET-5-official", "FET-6-official")
-SIZE_RANGE = (100, 1500)
+SIZE_RANGE = (100, 1600)
 FET_SEEDS = {"10": 1, "11": 2, "12": 3, "20": 4, "21": 5, "22": 6}
-"""Fixed FET random seeds so a rerun gives FET the same search."""
+"""FET's six random seeds for ``--seeds 0``; seed ``s`` adds ``1000 * s`` to each."""
+MEMORY_TARGET_MB = 500
+
+
+@dataclass
+class Entry:
+	"""A file of the corpus."""
+
+	path: str
+	school: str
+	"""The school folder: the file's folder below ``FET-N-official`` (the split's key)."""
+	half: str
+	activities: int
+	unsupported: dict[str, int] = field(default_factory=dict)
+	"""FET constraint types (or features) our importer does not translate → active count."""
+	warnings: int = 0
 
 
 @dataclass
 class Row:
 	file: str
+	half: str
 	activities: int
 	unsupported: int
+	seed: int
 	ours_status: str = ""
 	ours_first: float | None = None
+	"""Seconds from the start of our process (import included) to its first valid timetable."""
 	ours_wall: float | None = None
+	"""Wall time of our whole process (it optimises until the limit once it has a timetable)."""
 	ours_cost: int | None = None
 	ours_hard: int | None = None
 	ours_mb: float | None = None
@@ -62,35 +87,73 @@ class Row:
 	notes: list[str] = field(default_factory=list)
 
 	@property
+	def ours_solved(self) -> bool:
+		return self.ours_hard is not None
+
+	@property
+	def fet_solved(self) -> bool:
+		return self.fet_status == "solved"
+
+	@property
 	def ratio(self) -> float | None:
-		if self.ours_first is None or not self.fet_time or self.fet_status != "solved":
+		if not (self.ours_solved and self.fet_solved) or not self.fet_time:
 			return None
 		return self.ours_first / self.fet_time
 
 
-# --- selection ------------------------------------------------------------------------------------
+# --- the corpus and its split ---------------------------------------------------------------------
 
 
-def candidates() -> list[tuple[int, Path]]:
-	"""Official-mode example files the importer supports fully, within the size range."""
+def school_of(path: Path) -> str:
+	"""The file's folder below ``FET-N-official`` (e.g. ``Namibia/by-Bobby/set-1``), so the FET-5
+	and FET-6 copies of a school, and the variants in one folder, fall in the same half."""
+	parts = path.parent.parts
+	for i, part in enumerate(parts):
+		if part in OFFICIAL_DIRS:
+			return "/".join(parts[i + 1 :]) or "."
+	return path.parent.name
+
+
+def half_of(school: str) -> str:
+	"""The split rule: ``held-out`` when the first byte of SHA-256(school folder) is odd, else
+	``tuning``. Deterministic, independent of file sizes and results, about half the schools each."""
+	return "held-out" if hashlib.sha256(school.encode()).digest()[0] % 2 else "tuning"
+
+
+def entry(path: Path) -> Entry | None:
+	try:
+		_, report = import_fet(path)
+	except (FetFormatError, OSError) as exc:
+		print(f"skipped {path}: {exc}")
+		return None
+	school = school_of(path)
+	return Entry(
+		path=str(path),
+		school=school,
+		half=half_of(school),
+		activities=report.activities,
+		unsupported=dict(sorted(report.unsupported.items())),
+		warnings=len(report.warnings),
+	)
+
+
+def corpus() -> list[Entry]:
+	"""Every official-mode example file with 100–1,600 active activities, whatever our importer
+	supports, sorted by activity count (ties by path)."""
 	found = []
 	for sub in OFFICIAL_DIRS:
 		for path in sorted((EXAMPLES / sub).rglob("*.fet")):
 			if path.name.endswith("_data_and_timetable.fet"):
 				continue
-			_, report = import_fet(path)
-			if (
-				report.fully_supported
-				and not report.warnings
-				and SIZE_RANGE[0] <= report.activities <= SIZE_RANGE[1]
-			):
-				found.append((report.activities, path))
-	return sorted(found, key=lambda item: (item[0], str(item[1])))
+			item = entry(path)
+			if item is not None and SIZE_RANGE[0] <= item.activities <= SIZE_RANGE[1]:
+				found.append(item)
+	return sorted(found, key=lambda e: (e.activities, e.path))
 
 
-def stratified(found: list[tuple[int, Path]], count: int) -> list[tuple[int, Path]]:
-	"""``count`` files evenly spread over the size ranking, always keeping the smallest and largest."""
-	if len(found) <= count:
+def stratified(found: list[Entry], count: int) -> list[Entry]:
+	"""``count`` files evenly spread over the size ranking, smallest and largest included (smoke runs)."""
+	if count <= 0 or len(found) <= count:
 		return found
 	if count == 1:
 		return [found[-1]]
@@ -98,39 +161,18 @@ def stratified(found: list[tuple[int, Path]], count: int) -> list[tuple[int, Pat
 	return [found[round(i * step)] for i in range(count)]
 
 
-# --- our engine, in a child process (isolation + per-run peak memory) -------------------------------
+# --- running a process -----------------------------------------------------------------------------
 
 
-def worker(args: argparse.Namespace) -> None:
-	"""Child mode: solve one problem, print one JSON line with the result."""
-	from ai_school.core.timetable.solver import solve
-
-	if args.worker == "synthetic":
-		from ai_school.core.timetable.synthetic import synthetic_school
-
-		problem = synthetic_school(seed=args.seed)
-	else:
-		problem, _ = import_fet(args.worker)
-	solution = solve(problem, time_limit=args.limit, num_workers=args.workers, seed=args.seed)
-	print(
-		json.dumps(
-			{
-				"status": solution.status,
-				"first": solution.time_to_first_solution,
-				"wall": solution.wall_time,
-				"assignments": {k: [a.day, a.period, a.room] for k, a in solution.assignments.items()},
-				"explanation": solution.explanation[:3],
-			}
-		)
-	)
-
-
-def run_child(cmd: list[str], timeout: float) -> tuple[str, float, float, bool]:
-	"""stdout, wall seconds, peak RSS (MB) of one child process, and whether it had to be killed."""
-	started = time.perf_counter()
+def run_child(
+	cmd: list[str], timeout: float, cwd: Path | None = None
+) -> tuple[str, float, float, float, bool]:
+	"""stdout+stderr, start (epoch), wall seconds and peak RSS (MB) of one child process, and
+	whether it had to be killed."""
 	killed = False
 	with tempfile.TemporaryFile() as out:
-		proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
+		started_at, started = time.time(), time.perf_counter()
+		proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
 		deadline = started + timeout
 		while True:
 			pid, _, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -141,52 +183,77 @@ def run_child(cmd: list[str], timeout: float) -> tuple[str, float, float, bool]:
 				killed = True
 				_, _, usage = os.wait4(proc.pid, 0)
 				break
-			time.sleep(0.05)
-		proc.returncode = 0
+			time.sleep(0.02)
+		wall = time.perf_counter() - started
+		proc.returncode = 0  # reaped by wait4
 		out.seek(0)
 		text = out.read().decode("utf-8", "replace")
-	return text, time.perf_counter() - started, usage.ru_maxrss / 1024, killed
+	return text, started_at, wall, usage.ru_maxrss / 1024, killed
 
 
-def run_ours(target: str, args: argparse.Namespace) -> dict[str, Any]:
+# --- our engine: the command line, as a user runs it --------------------------------------------------
+
+
+def run_ours(problem_file: Path, seed: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+	out = work / "ours"
+	shutil.rmtree(out, ignore_errors=True)
+	out.mkdir(parents=True)
+	summary = out / "summary.json"
 	cmd = [
 		sys.executable,
-		__file__,
-		"--worker",
-		target,
-		"--limit",
+		"-m",
+		"ai_school.core.timetable.cli",
+		"solve",
+		str(problem_file),
+		"--time-limit",
 		str(args.limit),
 		"--workers",
 		str(args.workers),
+		"--seed",
+		str(seed),
+		"--out",
+		str(out / "timetable"),
+		"--summary",
+		str(summary),
+		*(["--memory-mb", str(args.memory_mb)] if args.memory_mb is not None else []),
 	]
-	text, _, peak_mb, _ = run_child(cmd, args.limit * 3 + 120)
-	lines = [line for line in text.splitlines() if line.startswith("{")]
-	if not lines:
-		return {"status": "CRASH", "peak_mb": peak_mb}
-	return {**json.loads(lines[-1]), "peak_mb": peak_mb}
+	text, started_at, wall, peak_mb, killed = run_child(cmd, args.limit * 3 + 120, cwd=ROOT)
+	result: dict[str, Any] = {"wall": wall, "peak_mb": peak_mb}
+	if not summary.exists():
+		tail = text.strip().splitlines()[-1:] or ["no output"]
+		return {**result, "status": "KILLED" if killed else "CRASH", "notes": [f"ours: {tail[0][:200]}"]}
+	data = json.loads(summary.read_text())
+	first = data.get("time_to_first_solution")
+	result.update(
+		status=data["status"],
+		first=data["solve_started_at"] - started_at + first if first is not None else None,
+		explanation=data.get("explanation") or [],
+		timetable=out / "timetable" / "timetable.json",
+	)
+	return result
 
 
-# --- FET --------------------------------------------------------------------------------------------
+# --- FET ---------------------------------------------------------------------------------------------
 
 
-def run_fet(path: Path, limit: int, work: Path) -> dict[str, Any]:
+def run_fet(path: Path, limit: float, seed: int, work: Path) -> dict[str, Any]:
 	out = work / "fet"
 	shutil.rmtree(out, ignore_errors=True)
 	cmd = [
 		"fet-cl",
 		f"--inputfile={path}",
 		f"--outputdir={out}",
-		f"--timelimitseconds={limit}",
+		f"--timelimitseconds={max(1, round(limit))}",
 		"--htmllevel=0",
 		"--writetimetablesstatistics=false",
 		*(
 			f"--writetimetables{kind}=false"
 			for kind in ("dayshorizontal", "daysvertical", "timehorizontal", "timevertical")
 		),
-		*(f"--randomseeds{k}={v}" for k, v in FET_SEEDS.items()),
+		*(f"--randomseeds{k}={v + 1000 * seed}" for k, v in FET_SEEDS.items()),
 	]
 	# fet-cl checks its limit only between placement attempts; a run far past it is killed.
-	_, wall, peak_mb, killed = run_child(cmd, limit + 120)
+	_, _, wall, peak_mb, killed = run_child(cmd, limit + 120)
 	result_file = out / "logs" / "result.txt"
 	result = result_file.read_text(encoding="utf-8-sig") if result_file.exists() else ""
 	if "Simulation successful" in result:
@@ -213,34 +280,43 @@ def run_fet(path: Path, limit: int, work: Path) -> dict[str, Any]:
 	}
 
 
-# --- one file ---------------------------------------------------------------------------------------
+# --- one file, one seed ------------------------------------------------------------------------------
 
 
-def bench_file(path: Path, args: argparse.Namespace, work: Path) -> Row:
-	from ai_school.core.timetable.model import Assignment
-
-	problem, report = import_fet(path)
+def bench(item: Entry, seed: int, args: argparse.Namespace, work: Path) -> Row:
+	problem, _ = import_fet(item.path)
 	row = Row(
-		file=str(path.relative_to(EXAMPLES)) if path.is_relative_to(EXAMPLES) else str(path),
-		activities=report.activities,
-		unsupported=sum(report.unsupported.values()),
+		file=item.path[len(str(EXAMPLES)) + 1 :] if item.path.startswith(str(EXAMPLES)) else item.path,
+		half=item.half,
+		activities=item.activities,
+		unsupported=sum(item.unsupported.values()),
+		seed=seed,
 	)
-	ours = run_ours(str(path), args)
+	ours = run_ours(Path(item.path), seed, args, work)
 	row.ours_status, row.ours_first, row.ours_wall, row.ours_mb = (
 		ours["status"],
 		ours.get("first"),
-		ours.get("wall"),
+		ours["wall"],
 		ours["peak_mb"],
 	)
-	if ours.get("assignments"):
-		assignments = {k: Assignment(k, d, p, r) for k, (d, p, r) in ours["assignments"].items()}
-		checked = validate(problem, assignments)
-		row.ours_cost, row.ours_hard = checked.soft_cost, len(checked.hard_violations)
-	elif ours.get("explanation"):
-		row.notes.append("ours: " + "; ".join(ours["explanation"])[:160])
+	row.notes += ours.get("notes", [])
+	timetable = ours.get("timetable")
+	if timetable is not None and timetable.exists():
+		try:
+			checked = validate(problem, load_timetable(timetable, problem))
+			row.ours_cost, row.ours_hard = checked.soft_cost, len(checked.hard_violations)
+		except InputError as exc:
+			row.notes.append(f"ours: unreadable timetable ({exc})")
+	else:
+		row.ours_first = None
+	explanation = ours.get("explanation", [])
+	if row.ours_solved:  # what the memory budget cut short, if anything
+		row.notes += [f"ours: {line}" for line in explanation if "memory budget" in line]
+	elif explanation:
+		row.notes.append("ours: " + " ".join(explanation)[:300])
 	if args.no_fet:
 		return row
-	fet = run_fet(path, int(args.limit), work)
+	fet = run_fet(Path(item.path), args.limit, seed, work)
 	row.fet_status, row.fet_time, row.fet_conflicts, row.fet_mb = (
 		fet["status"],
 		fet["wall"],
@@ -248,19 +324,19 @@ def bench_file(path: Path, args: argparse.Namespace, work: Path) -> Row:
 		fet["peak_mb"],
 	)
 	if fet["timetable"] is not None:
-		timetable = read_fet_timetable(fet["timetable"], problem)
-		checked = validate(problem, timetable)
-		row.fet_placed = len(timetable)
+		found = read_fet_timetable(fet["timetable"], problem)
+		checked = validate(problem, found)
+		row.fet_placed = len(found)
 		row.fet_cost, row.fet_hard = checked.soft_cost, len(checked.hard_violations)
 		if checked.hard_violations:
 			kinds = sorted({v.kind for v in checked.hard_violations})
 			row.notes.append(f"FET timetable breaks our hard rules: {', '.join(kinds)}")
-	elif fet["status"] != "solved":
+	elif not row.fet_solved:
 		row.notes.append(f"FET: {fet['message']}")
 	return row
 
 
-# --- output -----------------------------------------------------------------------------------------
+# --- output --------------------------------------------------------------------------------------
 
 
 def _fmt(value: Any, spec: str = "") -> str:
@@ -269,151 +345,231 @@ def _fmt(value: Any, spec: str = "") -> str:
 	return format(value, spec)
 
 
-def table(rows: list[Row]) -> str:
-	head = (
-		f"{'file':52} {'acts':>5} | {'ours':>8} {'1st s':>6} {'cost':>6} {'hard':>4} {'MB':>5} | "
-		f"{'FET':>7} {'time s':>6} {'confl':>7} {'cost':>6} {'hard':>4} | {'ratio':>6}"
+HEAD = (
+	f"{'file':44} {'half':4} {'acts':>5} {'uns':>3} {'seed':>4} | {'ours':>8} {'1st s':>6} {'wall s':>6} "
+	f"{'cost':>6} {'hard':>4} {'MB':>4} | {'FET':>7} {'time s':>6} {'cost':>6} {'hard':>4} {'MB':>4} | "
+	f"{'ratio':>6}"
+)
+
+
+def row_line(r: Row) -> str:
+	return (
+		f"{r.file[-44:]:44} {r.half[:4]:4} {r.activities:5d} {r.unsupported:3d} {r.seed:4d} | "
+		f"{r.ours_status[:8]:>8} {_fmt(r.ours_first, '.1f'):>6} {_fmt(r.ours_wall, '.1f'):>6} "
+		f"{_fmt(r.ours_cost):>6} {_fmt(r.ours_hard):>4} {_fmt(r.ours_mb, '.0f'):>4} | "
+		f"{r.fet_status[:7]:>7} {_fmt(r.fet_time, '.1f'):>6} {_fmt(r.fet_cost):>6} {_fmt(r.fet_hard):>4} "
+		f"{_fmt(r.fet_mb, '.0f'):>4} | {_fmt(r.ratio, '.2f'):>6}"
 	)
-	lines = [head, "-" * len(head)]
-	for r in rows:
-		lines.append(
-			f"{r.file[-52:]:52} {r.activities:5d} | {r.ours_status[:8]:>8} {_fmt(r.ours_first, '.1f'):>6} "
-			f"{_fmt(r.ours_cost):>6} {_fmt(r.ours_hard):>4} {_fmt(r.ours_mb, '.0f'):>5} | "
-			f"{r.fet_status[:7]:>7} {_fmt(r.fet_time, '.1f'):>6} {_fmt(r.fet_conflicts, '.1f'):>7} "
-			f"{_fmt(r.fet_cost):>6} {_fmt(r.fet_hard):>4} | {_fmt(r.ratio, '.2f'):>6}"
-		)
-		lines += [f"    note: {n}" for n in r.notes]
-	return "\n".join(lines)
 
 
-def summary(rows: list[Row], limit: float) -> list[str]:
+def quantile(times: list[float], q: float) -> float:
+	"""Nearest-rank quantile; unsolved files count as infinitely slow."""
+	ordered = sorted(times)
+	return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def totals(rows: list[Row], limit: float, with_fet: bool) -> dict[str, Any]:
 	n = len(rows)
-	ours_ok = [r for r in rows if r.ours_hard == 0 and r.ours_first is not None]
-	fet_ok = [r for r in rows if r.fet_status == "solved"]
-	both = [r for r in rows if r in ours_ok and r in fet_ok]
-
-	def med(values: list[float]) -> str:
-		return f"{statistics.median(values):.2f}" if values else "—"
-
-	lines = [
-		f"files: {n}; time limit {limit:g} s per engine",
-		f"solved (valid timetable within the limit): ours {len(ours_ok)}/{n} ({100 * len(ours_ok) / max(n, 1):.0f} %), "
-		f"FET {len(fet_ok)}/{n} ({100 * len(fet_ok) / max(n, 1):.0f} %)",
-		f"median time to first valid timetable: ours {med([r.ours_first for r in ours_ok])} s, "
-		f"FET {med([r.fet_time for r in fet_ok])} s; median ratio ours/FET {med([r.ratio for r in both if r.ratio])}",
-		f"our timetables with hard violations (our validator): {sum(1 for r in rows if r.ours_hard)}; "
-		f"FET timetables with hard violations under our validator: {sum(1 for r in rows if r.fet_hard)}",
-	]
+	ours = [r for r in rows if r.ours_solved]
+	fet = [r for r in rows if r.fet_solved]
+	both = [r for r in rows if r.ours_solved and r.fet_solved]
+	ours_times = [r.ours_first if r.ours_solved else math.inf for r in rows]
+	fet_times = [r.fet_time if r.fet_solved else math.inf for r in rows]
+	ratios = [r.ratio for r in both if r.ratio is not None]
 	compared = [r for r in both if r.ours_cost is not None and r.fet_cost is not None]
-	if compared:
-		better = sum(1 for r in compared if r.ours_cost < r.fet_cost)
-		worse = sum(1 for r in compared if r.ours_cost > r.fet_cost)
-		lines.append(
-			f"soft cost (our units) where both solved: ours lower on {better}, equal on "
-			f"{len(compared) - better - worse}, higher on {worse} of {len(compared)}"
-		)
-	largest = max((r for r in rows if r.ours_mb), key=lambda r: r.activities, default=None)
-	if largest is not None:
-		worst = max((r for r in rows if r.ours_mb), key=lambda r: r.ours_mb)
-		lines.append(
-			f"our peak memory: {largest.ours_mb:.0f} MB on the largest file ({largest.activities} activities); "
-			f"highest {worst.ours_mb:.0f} MB ({worst.activities} activities, {worst.file})"
-		)
-	return lines
+	out: dict[str, Any] = {
+		"files": n,
+		"limit": limit,
+		"solved": {"ours": len(ours), "fet": len(fet) if with_fet else None},
+		"solved_by_one_only": {
+			"ours": sum(1 for r in rows if r.ours_solved and not r.fet_solved) if with_fet else None,
+			"fet": sum(1 for r in rows if r.fet_solved and not r.ours_solved) if with_fet else None,
+		},
+		"time_median": {"ours": quantile(ours_times, 0.5) if n else None},
+		"time_p90": {"ours": quantile(ours_times, 0.9) if n else None},
+		"ratio_median": statistics.median(ratios) if ratios else None,
+		"memory_max_mb": {"ours": max((r.ours_mb for r in rows if r.ours_mb), default=None)},
+		"ours_over_target": sum(1 for r in rows if r.ours_mb and r.ours_mb > MEMORY_TARGET_MB),
+		"timetables_with_hard_violations": {"ours": sum(1 for r in rows if r.ours_hard)},
+		"hard_violations": {"ours": sum(r.ours_hard or 0 for r in rows)},
+		"soft_cost_where_both_solved": {
+			"ours_lower": sum(1 for r in compared if r.ours_cost < r.fet_cost),
+			"equal": sum(1 for r in compared if r.ours_cost == r.fet_cost),
+			"ours_higher": sum(1 for r in compared if r.ours_cost > r.fet_cost),
+		},
+	}
+	if with_fet:
+		out["time_median"]["fet"] = quantile(fet_times, 0.5) if n else None
+		out["time_p90"]["fet"] = quantile(fet_times, 0.9) if n else None
+		out["memory_max_mb"]["fet"] = max((r.fet_mb for r in rows if r.fet_mb), default=None)
+		out["timetables_with_hard_violations"]["fet"] = sum(1 for r in rows if r.fet_hard)
+		out["hard_violations"]["fet"] = sum(r.fet_hard or 0 for r in rows)
+	return out
+
+
+def json_safe(value: Any) -> Any:
+	"""Infinite times (unsolved files at a quantile) as the string "unsolved" in JSON."""
+	if isinstance(value, float) and math.isinf(value):
+		return "unsolved"
+	if isinstance(value, dict):
+		return {k: json_safe(v) for k, v in value.items()}
+	return value
+
+
+def total_lines(label: str, t: dict[str, Any]) -> list[str]:
+	n = t["files"]
+
+	def pct(count: int | None) -> str:
+		return "—" if count is None else f"{count}/{n} ({100 * count / max(n, 1):.0f} %)"
+
+	def secs(value: float | None) -> str:
+		if value is None:
+			return "—"
+		return f"> {t['limit']:g} s (unsolved)" if math.isinf(value) else f"{value:.1f} s"
+
+	solved, one, median, p90 = t["solved"], t["solved_by_one_only"], t["time_median"], t["time_p90"]
+	memory, hard, bad = t["memory_max_mb"], t["hard_violations"], t["timetables_with_hard_violations"]
+	soft = t["soft_cost_where_both_solved"]
+	return [
+		f"{label}: {n} files, time limit {t['limit']:g} s per engine",
+		f"  solved (a complete timetable): ours {pct(solved['ours'])}, FET {pct(solved.get('fet'))}; "
+		f"by one engine only: ours {_fmt(one['ours'])}, FET {_fmt(one['fet'])}",
+		f"  time to a timetable, process start to first valid (unsolved = slower than the limit): "
+		f"median ours {secs(median['ours'])}, FET {secs(median.get('fet'))}; "
+		f"p90 ours {secs(p90['ours'])}, FET {secs(p90.get('fet'))}",
+		f"  median ratio ours/FET where both solved: {_fmt(t['ratio_median'], '.2f')}",
+		f"  peak RSS max: ours {_fmt(memory['ours'], '.0f')} MB ({t['ours_over_target']} files over "
+		f"{MEMORY_TARGET_MB} MB), FET {_fmt(memory.get('fet'), '.0f')} MB",
+		f"  hard violations under our validator: ours {hard['ours']} in {bad['ours']} timetables, "
+		f"FET {_fmt(hard.get('fet'))} in {_fmt(bad.get('fet'))} timetables",
+		f"  soft cost (our units) where both solved: ours lower on {soft['ours_lower']}, equal on "
+		f"{soft['equal']}, higher on {soft['ours_higher']}",
+	]
+
+
+def synthetic_run(args: argparse.Namespace, seed: int, work: Path) -> dict[str, Any]:
+	from ai_school.core.timetable.synthetic import synthetic_school
+
+	problem = synthetic_school(seed=seed)
+	problem_file = work / "synthetic.json"
+	problem_file.write_text(json.dumps(problem.to_dict()), encoding="utf-8")
+	sub = argparse.Namespace(**{**vars(args), "limit": min(args.limit, 30.0)})
+	ours = run_ours(problem_file, seed, sub, work)
+	hard = cost = None
+	timetable = ours.get("timetable")
+	if timetable is not None and timetable.exists():
+		checked = validate(problem, load_timetable(timetable, problem))
+		hard, cost = len(checked.hard_violations), checked.soft_cost
+	print(
+		f"synthetic school, seed {seed} (20 classes × 30 teachers × 15 subjects × 35 periods/week, "
+		f"{len(problem.lessons)} lessons, {args.workers} workers, limit {sub.limit:g} s): {ours['status']}, "
+		f"first valid {_fmt(ours.get('first'), '.2f')} s after the process started (target < 10 s), soft "
+		f"cost {_fmt(cost)}, hard violations {_fmt(hard)}, peak {ours['peak_mb']:.0f} MB"
+	)
+	return {"seed": seed, "status": ours["status"], "first": ours.get("first"), "hard": hard, "cost": cost}
 
 
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-	parser.add_argument("--files", nargs="*", help="explicit .fet files (skips the automatic selection)")
+	parser.add_argument("--files", nargs="*", help="explicit .fet files (instead of the corpus)")
 	parser.add_argument(
 		"--limit", type=float, default=120.0, help="seconds per engine per file (default 120)"
 	)
 	parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
+	parser.add_argument("--seeds", type=int, nargs="+", help="seeds, each run on every file (default 1)")
+	parser.add_argument("--seed", type=int, help="one seed (same as --seeds N)")
 	parser.add_argument(
-		"--max-files", type=int, default=24, help="files picked by the selection rule (default 24)"
+		"--half", choices=("all", "tuning", "held-out"), default="all", help="run one half of the split only"
 	)
-	parser.add_argument("--quick", action="store_true", help="5 files, 20 s limit: a smoke run")
+	parser.add_argument(
+		"--max-files", type=int, default=0, help="a subset evenly spread over the sizes (smoke runs; 0 = all)"
+	)
+	parser.add_argument("--memory-mb", type=float, help="our --memory-mb (default: the engine's default)")
 	parser.add_argument("--no-fet", action="store_true", help="run only our engine")
 	parser.add_argument("--skip-synthetic", action="store_true")
-	parser.add_argument("--seed", type=int, default=0)
-	parser.add_argument("--worker", help=argparse.SUPPRESS)
 	args = parser.parse_args()
-	if args.worker:
-		worker(args)
-		return 0
-	if args.quick:
-		args.limit, args.max_files = min(args.limit, 20.0), min(args.max_files, 5)
+	seeds = args.seeds or ([args.seed] if args.seed is not None else [1])
 	if shutil.which("fet-cl") is None and not args.no_fet:
 		print("fet-cl not found (apt-get install fet): running our engine only")
 		args.no_fet = True
 
 	if args.files:
-		chosen = [Path(f) for f in args.files]
-		print(f"files: {len(chosen)} given on the command line")
+		found = [e for e in (entry(Path(f)) for f in args.files) if e is not None]
+		print(f"files: {len(found)} given on the command line")
 	else:
 		if not EXAMPLES.is_dir():
 			print(f"{EXAMPLES} not found: apt-get install fet-data, or pass --files")
 			return 1
-		found = candidates()
-		picked = stratified(found, args.max_files)
+		found = corpus()
+		halves = {h: sum(1 for e in found if e.half == h) for h in ("tuning", "held-out")}
 		print(
-			f"selection: {len(found)} files in {', '.join(OFFICIAL_DIRS)} import with zero unsupported active "
-			f"constraints and {SIZE_RANGE[0]}–{SIZE_RANGE[1]} activities; taking {len(picked)} evenly spread "
-			f"over the size ranking (smallest and largest included)"
+			f"corpus: {len(found)} files in {', '.join(OFFICIAL_DIRS)} with {SIZE_RANGE[0]}–{SIZE_RANGE[1]} "
+			f"active activities, {sum(1 for e in found if not e.unsupported)} of them imported with no "
+			f"unsupported rule; split by school folder (held-out when SHA-256 of the folder's name starts "
+			f"with an odd byte): {halves['tuning']} tuning, {halves['held-out']} held-out files"
 		)
-		chosen = [p for _, p in picked]
+	chosen = [e for e in found if args.half == "all" or e.half == args.half]
+	if args.max_files:
+		chosen = stratified(chosen, args.max_files)
+		print(f"smoke run: {len(chosen)} files evenly spread over the sizes — NOT the corpus totals")
+	print(f"running {len(chosen)} files × seeds {seeds}, {args.limit:g} s per engine\n")
 
-	rows = []
-	with tempfile.TemporaryDirectory() as tmp:
-		for path in chosen:
-			row = bench_file(path, args, Path(tmp))
-			rows.append(row)
-			print(table([row]).splitlines()[-1 - len(row.notes)], flush=True)
-			for note in row.notes:
-				print(f"    note: {note}", flush=True)
-	print()
-	print(table(rows))
-	print()
-	print("\n".join(summary(rows, args.limit)))
-
-	synthetic = None
-	if not args.skip_synthetic:
-		from ai_school.core.timetable.model import Assignment
-		from ai_school.core.timetable.synthetic import synthetic_school
-
-		limit = min(args.limit, 30.0)
-		sub = argparse.Namespace(**{**vars(args), "limit": limit})
-		ours = run_ours("synthetic", sub)
-		problem = synthetic_school(seed=args.seed)
-		hard = cost = None
-		if ours.get("assignments"):
-			assignments = {k: Assignment(k, d, p, r) for k, (d, p, r) in ours["assignments"].items()}
-			checked = validate(problem, assignments)
-			hard, cost = len(checked.hard_violations), checked.soft_cost
-		synthetic = {**{k: v for k, v in ours.items() if k != "assignments"}, "hard": hard, "cost": cost}
-		print(
-			f"\nsynthetic school (20 classes × 30 teachers × 15 subjects × 35 periods/week, "
-			f"{len(problem.lessons)} lessons, {args.workers} workers, limit {limit:g} s): {ours['status']}, first valid "
-			f"after {_fmt(ours.get('first'), '.2f')} s (target < 10 s), soft cost {_fmt(cost)}, hard violations "
-			f"{_fmt(hard)}, peak {ours['peak_mb']:.0f} MB"
-		)
-
-	results = ROOT / "benchmarks" / "results" / "timetable_vs_fet"
+	results = ROOT / "benchmarks" / "results" / "timetable_vs_fet" / time.strftime("%Y%m%d-%H%M%S")
 	results.mkdir(parents=True, exist_ok=True)
-	stamp = time.strftime("%Y%m%d-%H%M%S")
-	(results / f"{stamp}.json").write_text(
+	(results / "files.json").write_text(json.dumps([asdict(e) for e in chosen], indent=1))
+
+	rows: list[Row] = []
+	print(HEAD)
+	print("-" * len(HEAD))
+	with tempfile.TemporaryDirectory() as tmp:
+		for item in chosen:
+			if item.unsupported:
+				listed = ", ".join(f"{name} ×{count}" for name, count in item.unsupported.items())
+				print(f"    {Path(item.path).name}: unsupported by our importer (not enforced): {listed}")
+			for seed in seeds:
+				row = bench(item, seed, args, Path(tmp))
+				rows.append(row)
+				print(row_line(row), flush=True)
+				for note in row.notes:
+					print(f"    note: {note}", flush=True)
+				(results / "rows.json").write_text(
+					json.dumps([asdict(r) for r in rows], indent=1, default=str)
+				)
+		synthetic = []
+		if not args.skip_synthetic:
+			print()
+			synthetic = [synthetic_run(args, seed, Path(tmp)) for seed in seeds]
+
+	summary: dict[str, Any] = {}
+	print()
+	for seed in seeds:
+		for half in ("all", "held-out"):
+			subset = [r for r in rows if r.seed == seed and (half == "all" or r.half == half)]
+			if half == "held-out" and args.half == "held-out":
+				continue  # the same rows as "all"
+			if not subset:
+				print(f"seed {seed}, {half} half: no file of this half in this run")
+				continue
+			t = totals(subset, args.limit, not args.no_fet)
+			summary[f"seed {seed}, {half}"] = t
+			label = "all files" if half == "all" else "held-out half"
+			print("\n".join(total_lines(f"seed {seed}, {label}", t)))
+	(results / "results.json").write_text(
 		json.dumps(
 			{
 				"limit": args.limit,
 				"workers": args.workers,
+				"seeds": seeds,
+				"memory_mb": args.memory_mb,
 				"rows": [asdict(r) for r in rows],
+				"totals": json_safe(summary),
 				"synthetic": synthetic,
 			},
 			indent=1,
 			default=str,
 		)
 	)
-	print(f"\nresults: {results / f'{stamp}.json'}")
+	print(f"\nfile list: {results / 'files.json'}\nresults: {results / 'results.json'}")
 	return 0
 
 
