@@ -102,7 +102,9 @@ def test_complete_sends_openai_request_and_reports_usage(provider):
 		max_tokens=300,
 	)
 
+	started = time.monotonic()
 	result = gateway.complete(MESSAGES)
+	took_ms = (time.monotonic() - started) * 1000
 
 	assert result.text == "4"
 	assert result.model == "primary/model"
@@ -111,7 +113,8 @@ def test_complete_sends_openai_request_and_reports_usage(provider):
 	assert result.usage.total_tokens == 23
 	assert (result.fallback_used, result.outcome, result.failures) == (False, "ok", ())
 	assert result.finish_reason == "stop"
-	assert 0 <= result.latency_ms < 2000
+	# the latency recorded is the call's own, measured inside it
+	assert 0 <= result.latency_ms <= took_ms + 1
 	[request] = provider.received
 	assert request.path == "/api/v1/chat/completions"
 	assert request.headers["Authorization"] == f"Bearer {SECRET}"
@@ -344,7 +347,8 @@ def test_rate_limit_honours_retry_after_with_cap(provider, retry_after, expected
 	assert result.failures == (("primary/model", "HTTP 429: rate limited"),)
 
 
-def test_real_sleep_is_bounded_by_max_retry_wait(provider):
+def test_retry_after_wait_is_bounded_by_max_retry_wait(provider):
+	sleeps = Sleeps()
 	provider.script("primary/model", status(429, headers={"Retry-After": "3600"}), reply("ok"))
 	gateway = Gateway(
 		LLMConfig(
@@ -354,12 +358,12 @@ def test_real_sleep_is_bounded_by_max_retry_wait(provider):
 			retries_per_model=1,
 			max_retry_wait=0.05,
 			allow_local_provider=True,
-		)
+		),
+		sleep=sleeps,
 	)
 
-	started = time.monotonic()
 	assert gateway.complete(MESSAGES).text == "ok"
-	assert time.monotonic() - started < 1.0
+	assert sleeps == [0.05]
 
 
 def test_timeout_falls_back_to_next_model(provider):
@@ -367,10 +371,8 @@ def test_timeout_falls_back_to_next_model(provider):
 	provider.script("backup/model", reply("in time"))
 	gateway = make_gateway(provider.base_url, timeout=0.3)
 
-	started = time.monotonic()
 	result = gateway.complete(MESSAGES)
 
-	assert time.monotonic() - started < 0.9
 	assert result.text == "in time"
 	assert result.failures == (("primary/model", "timed out after 0.3s"),)
 	assert provider.models_called == ["primary/model", "backup/model"]
