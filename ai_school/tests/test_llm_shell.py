@@ -103,7 +103,10 @@ class TestLLMShell(FrappeTestCase):
 		Provider.stopping.clear()
 		cls.server = ThreadingHTTPServer(("127.0.0.1", 0), Provider)
 		threading.Thread(target=cls.server.serve_forever, daemon=True).start()
-		cls.saved = frappe.get_single("AI School Settings").as_dict()
+		saved = frappe.get_single("AI School Settings")
+		cls.saved = saved.as_dict()
+		# a site's real key must survive the suite
+		cls.saved_key = saved.get_password("api_key", raise_exception=False)
 
 	@classmethod
 	def tearDownClass(cls):
@@ -121,7 +124,7 @@ class TestLLMShell(FrappeTestCase):
 		):
 			settings.set(field, cls.saved[field])
 		settings.set("fallback_models", [{"model": row.model} for row in cls.saved.fallback_models])
-		settings.api_key = None
+		settings.api_key = cls.saved_key
 		settings.save(ignore_permissions=True)
 		frappe.db.commit()
 		super().tearDownClass()
