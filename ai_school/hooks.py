@@ -29,6 +29,7 @@ permission_query_conditions = {
 		"AI Chat Session",
 		"AI Engagement Log",
 		"Assessment Insight",
+		"Behaviour Incident",
 		# child tables queried on their own (get_list with parent_doctype) follow their parent's rule
 		"AI Chat Message",
 		"AI Risk Factor",
@@ -39,7 +40,13 @@ permission_query_conditions = {
 
 has_permission = {
 	doctype: "ai_school.permissions.has_permission"
-	for doctype in ("AI Student Profile", "AI Chat Session", "AI Engagement Log", "Assessment Insight")
+	for doctype in (
+		"AI Student Profile",
+		"AI Chat Session",
+		"AI Engagement Log",
+		"Assessment Insight",
+		"Behaviour Incident",
+	)
 }
 
 # Personal data (Frappe's download / deletion requests)

@@ -11,6 +11,9 @@ Roles (DocPerm) decide what a user may do with a DocType; these rules narrow whi
 - Students and guardians see an Assessment Insight only once a teacher has set it to Shared; an Instructor may
   share (or change a shared) insight only for a group they teach this year, or for its course when they teach
   the student that course this year.
+- Behaviour Incident is staff-only: read-all staff see every incident, an Instructor those of the students they
+  teach this academic year (as above); students and guardians none, not even their own (no DocPerm and no
+  family rule).
 - Anyone else, Guest included: nothing.
 
 Child tables (chat messages, risk factors, course standings, insight gaps) follow their parent: Frappe checks
@@ -44,6 +47,7 @@ class Rule:
 
 	user_field: str | None = None  # the user the record is about, when it names one
 	family_status: str | None = None  # the status a record needs before its student or guardians see it
+	family: bool = True  # False: staff-only, the student and their guardians never see the record
 
 
 RULES = {
@@ -51,10 +55,11 @@ RULES = {
 	"AI Chat Session": Rule(user_field="user"),
 	"AI Engagement Log": Rule(user_field="user"),
 	"Assessment Insight": Rule(family_status=SHARED),
+	"Behaviour Incident": Rule(family=False),
 }
 
 # the app's records students or guardians may read (their DocPerms grant read): no staff residue on these
-FAMILY_READABLE = frozenset(RULES)
+FAMILY_READABLE = frozenset(doctype for doctype, rule in RULES.items() if rule.family)
 
 CHILD_PARENTS = {
 	"AI Chat Message": "AI Chat Session",
@@ -142,7 +147,7 @@ def _row_allowed(rule: Rule, scope: Scope, user: str, values: dict) -> bool:
 		return True
 	if student in scope.taught:
 		return True
-	if student in scope.family:
+	if rule.family and student in scope.family:
 		return rule.family_status is None or values.get("status") == rule.family_status
 	return False
 
@@ -176,7 +181,7 @@ def _conditions(doctype: str, user: str) -> str:
 		alternatives.append(f"{table}.`{rule.user_field}` = {_escape(user)}")
 	if scope.taught:
 		alternatives.append(_in(f"{table}.`student`", scope.taught))
-	if scope.family:
+	if rule.family and scope.family:
 		family = _in(f"{table}.`student`", scope.family)
 		if rule.family_status:
 			family = f"({family} and {table}.`status` = {_escape(rule.family_status)})"
