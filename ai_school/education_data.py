@@ -375,3 +375,139 @@ def get_instructors_of_user(user: str) -> list[str]:
 	if not employees:
 		return []
 	return frappe.get_all("Instructor", filters={"employee": ("in", employees)}, pluck="name")
+
+
+# --- early warning (ai_school/insights/risk.py) ---------------------------------------------------------
+
+
+def get_current_academic_term() -> str | None:
+	"""The term early warning scores: Education Settings' Current Academic Term; when unset, the term whose
+	dates include today (the latest starting one); else the latest term that has started (between terms)."""
+	current = frappe.db.get_value("Education Settings", "Education Settings", "current_academic_term")
+	if current:
+		return current
+	on_date = today()
+	holding = get_term_holding(on_date)
+	if holding:
+		return holding.name
+	rows = frappe.get_all(
+		"Academic Term",
+		filters={"term_start_date": ("<=", on_date)},
+		pluck="name",
+		order_by="term_start_date desc",
+		limit=1,
+	)
+	return rows[0] if rows else None
+
+
+def get_terms_up_to(academic_term: str, limit: int = 6) -> list[frappe._dict]:
+	"""`academic_term` and the terms that started before it (the latest `limit` of them, oldest first), with
+	their dates; terms without dates are left out."""
+	start = frappe.db.get_value("Academic Term", academic_term, "term_start_date")
+	if not start:
+		return []
+	rows = frappe.get_all(
+		"Academic Term",
+		filters={
+			"term_start_date": ("<=", start),
+			"term_end_date": ("is", "set"),
+		},
+		fields=["name", "term_start_date", "term_end_date"],
+		order_by="term_start_date desc",
+		limit=limit,
+	)
+	return list(reversed(rows))
+
+
+def get_submitted_assessment_results(students: list[str]) -> list[frappe._dict]:
+	"""Submitted Assessment Results of `students`: course, term, plan, totals and grade of each."""
+	if not students:
+		return []
+	return frappe.get_all(
+		"Assessment Result",
+		filters={"student": ("in", students), "docstatus": 1},
+		fields=[
+			"name",
+			"student",
+			"course",
+			"academic_term",
+			"assessment_plan",
+			"grading_scale",
+			"maximum_score",
+			"total_score",
+			"grade",
+		],
+		order_by="name asc",
+	)
+
+
+def get_assessment_result_criteria(results: list[str]) -> list[frappe._dict]:
+	"""The criterion rows (Assessment Result Detail) of `results`: score and maximum of each."""
+	if not results:
+		return []
+	return frappe.get_all(
+		"Assessment Result Detail",
+		filters={"parent": ("in", results), "parenttype": "Assessment Result"},
+		fields=["parent", "assessment_criteria", "score", "maximum_score"],
+		order_by="idx asc",
+	)
+
+
+def get_assessment_plan_dates(plans: list[str]) -> dict[str, object]:
+	"""Assessment Plan -> its schedule date (when the assessment took place)."""
+	if not plans:
+		return {}
+	rows = frappe.get_all(
+		"Assessment Plan",
+		filters={"name": ("in", plans)},
+		fields=["name", "schedule_date", "academic_term"],
+	)
+	return {row.name: row for row in rows}
+
+
+def get_grading_scale_bands(grading_scale: str) -> list[frappe._dict]:
+	"""A Grading Scale's intervals: grade code and threshold (%)."""
+	if not grading_scale:
+		return []
+	return frappe.get_all(
+		"Grading Scale Interval",
+		filters={"parent": grading_scale, "parenttype": "Grading Scale"},
+		fields=["grade_code", "threshold"],
+		order_by="threshold asc",
+	)
+
+
+def get_submitted_student_attendance(students: list[str], from_date, to_date) -> list[frappe._dict]:
+	"""Submitted Student Attendance rows of `students` between two dates (inclusive): student, date, status.
+	A school marking attendance per lesson has several rows a day."""
+	if not students:
+		return []
+	return frappe.get_all(
+		"Student Attendance",
+		filters={
+			"student": ("in", students),
+			"docstatus": 1,
+			"date": ("between", [from_date, to_date]),
+		},
+		fields=["student", "date", "status"],
+		order_by="date asc",
+	)
+
+
+def get_enabled_students_after(after: str, limit: int) -> list[str]:
+	"""The next `limit` enabled Students by name after `after` ("" from the start): keyset pages for jobs
+	that go through every student in bounded memory."""
+	return frappe.get_all(
+		"Student",
+		filters={"enabled": 1, "name": (">", after)},
+		pluck="name",
+		order_by="name asc",
+		limit=limit,
+	)
+
+
+def get_existing_students(students: list[str]) -> list[str]:
+	"""Those of `students` that still exist."""
+	if not students:
+		return []
+	return frappe.get_all("Student", filters={"name": ("in", students)}, pluck="name")

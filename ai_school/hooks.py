@@ -98,6 +98,19 @@ doc_events = {
 	"Guardian": {"on_update": "ai_school.integrations.education.guardian.grant_portal_role"},
 	"Comment": {"validate": "ai_school.privacy.refuse_staff_comment"},
 	"Communication": {"on_update": "ai_school.privacy.clear_comment_cache"},
+	# early warning: recompute the student's profile (one deduplicated job drains a set of students)
+	"Assessment Result": {
+		"on_submit": "ai_school.integrations.education.insights.assessment_result_changed",
+		"on_cancel": "ai_school.integrations.education.insights.assessment_result_changed",
+	},
+	"Student Attendance": {
+		"on_submit": "ai_school.integrations.education.insights.attendance_changed",
+		"on_cancel": "ai_school.integrations.education.insights.attendance_changed",
+	},
+	"Behaviour Incident": {
+		"on_update": "ai_school.integrations.education.insights.incident_changed",
+		"on_trash": "ai_school.integrations.education.insights.incident_changed",
+	},
 }
 
 # Scheduled tasks
@@ -105,5 +118,9 @@ doc_events = {
 
 scheduler_events = {
 	# tutor conversations older than AI School Settings' chat retention, in committed batches
-	"daily_long": ["ai_school.tutor.retention.delete_expired_chats"],
+	"daily_long": [
+		"ai_school.tutor.retention.delete_expired_chats",
+		# every student's early-warning profile, in committed chunks
+		"ai_school.insights.risk.recompute_all",
+	],
 }
