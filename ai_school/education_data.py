@@ -511,3 +511,151 @@ def get_existing_students(students: list[str]) -> list[str]:
 	if not students:
 		return []
 	return frappe.get_all("Student", filters={"name": ("in", students)}, pluck="name")
+
+
+# --- the tutor -------------------------------------------------------------------------------------------
+
+
+def get_current_course_groups_of_student(student: str) -> list[frappe._dict]:
+	"""Enabled Student Groups with a course, of the current academic year (get_current_academic_years), the
+	student is an active member of: name and course of each."""
+	years = get_current_academic_years()
+	if not student or not years:
+		return []
+	groups = frappe.get_all(
+		"Student Group Student",
+		filters={"student": student, "parenttype": "Student Group", "active": 1},
+		pluck="parent",
+		distinct=True,
+	)
+	if not groups:
+		return []
+	return frappe.get_all(
+		"Student Group",
+		filters={
+			"name": ("in", groups),
+			"course": ("is", "set"),
+			"disabled": 0,
+			"academic_year": ("in", years),
+		},
+		fields=["name", "course"],
+		order_by="name asc",
+	)
+
+
+def get_current_courses_of_student(student: str) -> list[str]:
+	"""Courses the student takes this academic year: Course Enrollments under a submitted Program Enrollment
+	of a current academic year, and the courses of their current course-based Student Groups."""
+	courses = {group.course for group in get_current_course_groups_of_student(student) if group.course}
+	years = get_current_academic_years()
+	if student and years:
+		enrollments = frappe.get_all(
+			"Program Enrollment",
+			filters={"student": student, "docstatus": 1, "academic_year": ("in", years)},
+			pluck="name",
+		)
+		if enrollments:
+			courses.update(
+				frappe.get_all(
+					"Course Enrollment",
+					filters={"student": student, "program_enrollment": ("in", enrollments)},
+					pluck="course",
+				)
+			)
+	return sorted(c for c in courses if c)
+
+
+def get_student_groups_of_student(student: str) -> list[str]:
+	"""Every enabled Student Group the student is an active member of (for assessment windows)."""
+	if not student:
+		return []
+	groups = frappe.get_all(
+		"Student Group Student",
+		filters={"student": student, "parenttype": "Student Group", "active": 1},
+		pluck="parent",
+		distinct=True,
+	)
+	if not groups:
+		return []
+	return frappe.get_all("Student Group", filters={"name": ("in", groups), "disabled": 0}, pluck="name")
+
+
+def get_assessment_windows(student_groups: list[str], from_date, to_date) -> list[frappe._dict]:
+	"""Submitted Assessment Plans of these groups scheduled between two dates (inclusive): when each group
+	sits which course's assessment."""
+	if not student_groups:
+		return []
+	return frappe.get_all(
+		"Assessment Plan",
+		filters={
+			"student_group": ("in", student_groups),
+			"docstatus": 1,
+			"schedule_date": ("between", [from_date, to_date]),
+		},
+		fields=["name", "course", "student_group", "schedule_date", "from_time", "to_time"],
+		order_by="schedule_date asc",
+	)
+
+
+def get_course_title(course: str) -> str:
+	return (frappe.db.get_value("Course", course, "course_name") if course else None) or course or ""
+
+
+def get_course_topics(course: str) -> list[str]:
+	"""Topic names of a course, in the course's order."""
+	if not course:
+		return []
+	rows = frappe.get_all(
+		"Course Topic",
+		filters={"parent": course, "parenttype": "Course"},
+		fields=["topic", "topic_name"],
+		order_by="idx asc",
+	)
+	return [row.topic_name or row.topic for row in rows]
+
+
+def get_course_articles(course: str, limit: int = 200) -> list[frappe._dict]:
+	"""Articles of the course's topics (Topic Content of type Article): name, title and content."""
+	if not course:
+		return []
+	topics = frappe.get_all(
+		"Course Topic", filters={"parent": course, "parenttype": "Course"}, pluck="topic", order_by="idx asc"
+	)
+	if not topics:
+		return []
+	articles = frappe.get_all(
+		"Topic Content",
+		filters={"parent": ("in", topics), "parenttype": "Topic", "content_type": "Article"},
+		pluck="content",
+		distinct=True,
+	)
+	if not articles:
+		return []
+	return frappe.get_all(
+		"Article",
+		filters={"name": ("in", articles)},
+		fields=["name", "title", "content"],
+		limit=limit,
+		order_by="name asc",
+	)
+
+
+def get_people_names() -> list[str]:
+	"""Full names of the site's students, guardians and staff (instructors, employees): what the tutor must
+	not send to a provider."""
+	names: list[str] = []
+	names += frappe.get_all("Student", pluck="student_name")
+	names += frappe.get_all("Guardian", pluck="guardian_name")
+	names += frappe.get_all("Instructor", pluck="instructor_name")
+	names += frappe.get_all("Employee", pluck="employee_name")
+	return [name for name in names if name]
+
+
+def get_student_identifiers(student: str) -> list[str]:
+	"""A student's record ID, email and mobile number, which must not leave the server either."""
+	if not student:
+		return []
+	row = frappe.db.get_value(
+		"Student", student, ["name", "student_email_id", "student_mobile_number"], as_dict=True
+	)
+	return [value for value in (row or {}).values() if value]

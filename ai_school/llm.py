@@ -1,6 +1,6 @@
 """The Frappe side of the LLM gateway: AI School Settings in, AI Engagement Log out.
 
-Every AI call of the app goes through :func:`complete` / :func:`complete_json` here, so feature switches,
+Every AI call of the app goes through :func:`complete` / :func:`complete_json` / :func:`stream` here, so feature switches,
 per-student budgets, the provider address policy, the deadline and the audit log apply to all of them alike.
 
 - **Key**: read with get_password and handed to the core gateway; never returned, logged or put in an
@@ -205,6 +205,30 @@ def reserve_budget(feature: str, student: str | None, tokens: int) -> Reservatio
 	)
 
 
+def check_budget(feature: str, student: str | None) -> None:
+	"""Refuse (AIBudgetExceededError, logged as ``blocked``) when ``student`` has used up today's budget,
+	without reserving anything: for a request that only queues a call (the tutor's send), so the student
+	hears at once; the call itself still reserves with :func:`reserve_budget`."""
+	if not student:
+		return
+	doc = settings()
+	message_budget, token_budget = cint(doc.daily_message_budget), cint(doc.daily_token_budget)
+	if not message_budget and not token_budget:
+		return
+	counters = [frappe.cache.get(key) for key in _budget_keys(student, today())]
+	if any(value is None for value in counters):
+		messages, tokens = student_usage_today(student)
+	else:
+		messages, tokens = (int(value) for value in counters)
+	if (message_budget and messages >= message_budget) or (token_budget and tokens >= token_budget):
+		_log_in_own_transaction(feature, outcome="blocked", student=student, error="daily budget reached")
+		frappe.throw(
+			_("You have used today's AI allowance. It resets tomorrow."),
+			exc=AIBudgetExceededError,
+			title=_("Daily limit reached"),
+		)
+
+
 def estimate_tokens(messages: list[dict], max_tokens: int | None) -> int:
 	"""Prompt tokens (about four characters each) plus the most the answer may take."""
 	chars = sum(len(str(message.get("content") or "")) for message in messages)
@@ -372,3 +396,27 @@ def complete_json(
 		tokens,
 		lambda gateway: gateway.complete_json(messages, shape, **options),
 	)
+
+
+def stream(
+	feature: str,
+	messages: list[dict],
+	on_delta,
+	*,
+	student: str | None = None,
+	integrity_mode: str | None = None,
+	reference: tuple[str, str] | None = None,
+	**options,
+) -> Completion:
+	"""A streamed chat completion for `feature`: ``on_delta(text)`` is called with each piece as it arrives,
+	the Completion is returned at the end and logged like :func:`complete`. A failure before or during the
+	answer raises AIUnavailableError (the pieces already passed on are not part of any saved answer)."""
+
+	def run(gateway):
+		with gateway.stream(messages, **options) as answer:
+			for delta in answer:
+				on_delta(delta)
+		return answer.result, answer.result
+
+	tokens = estimate_tokens(messages, options.get("max_tokens"))
+	return _call(feature, student, integrity_mode, reference, tokens, run)[0]

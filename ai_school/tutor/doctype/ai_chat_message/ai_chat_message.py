@@ -14,12 +14,19 @@ class AIChatMessage(Document):
 		from frappe.types import DF
 
 		content: DF.LongText | None
+		error: DF.SmallText | None
+		fallback: DF.Check
+		flagged: DF.Check
+		guard_label: DF.Data | None
+		guard_mode: DF.Data | None
 		latency_ms: DF.Int
 		model: DF.Data | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
+		reply_to: DF.Data | None
 		role: DF.Literal["user", "assistant", "system"]
+		status: DF.Literal["", "Pending", "Answered", "Failed"]
 		timestamp: DF.Datetime | None
 		tokens_in: DF.Int
 		tokens_out: DF.Int

@@ -1,0 +1,177 @@
+"""The AI tutor's send path: whitelisted methods a student's chat page calls.
+
+- ``start_session(course)``: a new chat for a course the signed-in student takes this year.
+- ``send_message(session, text)`` (POST): checks, stores the message as a record of its own and queues the
+  answer job; returns at once. The answer arrives as ``ai_school:tutor`` realtime events to this user only,
+  or through ``get_history`` when the page has no socket.
+- ``get_history(session, after=None)``: the messages after position ``after`` (polling fallback).
+- ``retry(message)`` (POST): queue a failed message again.
+
+Every method authorizes first (the session's record rules, and for sending: the chatting user only), then
+counts the user's rate limit (``ai_school.rate_limits``), then checks the daily AI budget. A message is one
+row inserted under its session, without loading or saving the session, so the 500th message costs what the
+first does, and the session's row lock orders two quick sends instead of losing one.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import cint
+
+from ai_school import education_data, llm, rate_limits
+from ai_school.tutor import answer
+
+SESSION = answer.SESSION
+MESSAGE = answer.MESSAGE
+
+MAX_MESSAGE_CHARS = 2000
+SEND_LIMIT = 20  # messages (and retries) per user and minute
+START_LIMIT = 30  # new chats per user and hour
+HISTORY_PAGE = 200
+
+MESSAGE_FIELDS = [
+	"name",
+	"idx",
+	"role",
+	"content",
+	"status",
+	"timestamp",
+	"reply_to",
+	"fallback",
+	"flagged",
+	"guard_mode",
+	"error",
+]
+
+
+def _student_of_session_user() -> str:
+	user = frappe.session.user
+	students = education_data.get_students_of_user(user) if user != "Guest" else []
+	if not students:
+		frappe.throw(
+			_("Only students with a student account can chat with the AI tutor."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	return students[0]
+
+
+def _session(name: str, ptype: str = "read") -> frappe._dict:
+	"""The session's own fields (not its messages), after the record rules allowed ``ptype``."""
+	values = frappe.db.get_value(
+		SESSION, name, ["name", "student", "user", "course", "status", "owner"], as_dict=True
+	)
+	if not values:
+		frappe.throw(_("This chat does not exist."), frappe.DoesNotExistError)
+	# the permission check reads these fields only: the messages need not be loaded
+	light = frappe.get_doc({"doctype": SESSION, **values})
+	if not frappe.has_permission(SESSION, ptype, doc=light):
+		frappe.throw(_("You can't open this chat."), frappe.PermissionError, title=_("Not Permitted"))
+	return values
+
+
+def _own_session(name: str) -> frappe._dict:
+	"""A session the signed-in user may post to: readable, theirs, and open."""
+	session = _session(name)
+	if session.user != frappe.session.user:
+		frappe.throw(
+			_("Only the student chatting in this session can send messages."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	if session.status not in ("Active", "Flagged"):
+		frappe.throw(_("This chat is closed. Start a new one."), title=_("Chat Closed"))
+	return session
+
+
+@frappe.whitelist(methods=["POST"])
+def start_session(course: str) -> dict:
+	"""A new chat for ``course``: one of the signed-in student's current course enrollments or groups."""
+	student = _student_of_session_user()
+	llm.ensure_enabled("Tutor")
+	if course not in education_data.get_current_courses_of_student(student):
+		frappe.throw(
+			_("You can chat about the courses you take this year only."),
+			frappe.PermissionError,
+			title=_("Not Your Course"),
+		)
+	rate_limits.consume("tutor.start", START_LIMIT, 3600)
+	doc = frappe.get_doc(
+		{
+			"doctype": SESSION,
+			"student": student,
+			"user": frappe.session.user,
+			"course": course,
+			"topic": education_data.get_course_title(course),
+		}
+	)
+	# students read sessions but do not create them through the desk; the checks above are the gate
+	doc.insert(ignore_permissions=True)
+	return {"session": doc.name, "course": course, "topic": doc.topic}
+
+
+@frappe.whitelist(methods=["POST"])
+def send_message(session: str, text: str) -> dict:
+	"""Store the student's message and queue its answer. Returns the stored message (status Pending)."""
+	chat = _own_session(session)
+	text = (text or "").strip()
+	if not text:
+		frappe.throw(_("Type a message first."), frappe.ValidationError)
+	if len(text) > MAX_MESSAGE_CHARS:
+		frappe.throw(
+			_("Messages can be at most {0} characters; yours has {1}.").format(MAX_MESSAGE_CHARS, len(text)),
+			frappe.ValidationError,
+			title=_("Message Too Long"),
+		)
+	llm.ensure_enabled("Tutor")
+	rate_limits.consume("tutor.send", SEND_LIMIT, 60)
+	llm.check_budget("Tutor", chat.student)
+	row = answer.insert_message(
+		session, {"role": "user", "content": text, "status": "Pending", "user": chat.user}
+	)
+	answer.enqueue_answer(session)
+	return _row(row)
+
+
+@frappe.whitelist(methods=["POST"])
+def retry(message: str) -> dict:
+	"""Queue a failed student message again."""
+	row = frappe.db.get_value(
+		MESSAGE, message, ["name", "parent", "parenttype", "role", "status"], as_dict=True
+	)
+	if not row or row.parenttype != SESSION:
+		frappe.throw(_("This message does not exist."), frappe.DoesNotExistError)
+	chat = _own_session(row.parent)
+	if row.role != "user" or row.status != "Failed":
+		frappe.throw(_("Only a message the tutor could not answer can be retried."), frappe.ValidationError)
+	llm.ensure_enabled("Tutor")
+	rate_limits.consume("tutor.send", SEND_LIMIT, 60)
+	llm.check_budget("Tutor", chat.student)
+	frappe.db.set_value(MESSAGE, message, {"status": "Pending", "error": None}, update_modified=False)
+	answer.touch_session(row.parent)
+	answer.enqueue_answer(row.parent)
+	return {"message": message, "status": "Pending"}
+
+
+@frappe.whitelist()
+def get_history(session: str, after: int | None = None) -> dict:
+	"""Messages of a chat after position ``after`` (all when None), oldest first: what a page without a
+	socket polls. ``answering`` tells whether an answer is still being written."""
+	chat = _session(session)
+	after = cint(after) if after is not None else 0
+	messages = frappe.get_list(
+		MESSAGE,
+		parent_doctype=SESSION,
+		filters={"parent": session, "parenttype": SESSION, "idx": (">", after)},
+		fields=MESSAGE_FIELDS,
+		order_by="idx asc",
+		limit_page_length=HISTORY_PAGE,
+	)
+	pending = frappe.db.exists(MESSAGE, {"parent": session, "parenttype": SESSION, "status": "Pending"})
+	if pending and chat.user == frappe.session.user:
+		# a send that raced the end of the previous answer job found it still running: queue it again
+		answer.enqueue_answer(session, after_commit=False)
+	return {"session": session, "messages": [_row(m) for m in messages], "answering": bool(pending)}
+
+
+def _row(row) -> dict:
+	return {field: row.get(field) for field in MESSAGE_FIELDS}

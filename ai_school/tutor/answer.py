@@ -1,0 +1,390 @@
+"""The tutor's answer job: one per chat session at a time, answering its pending student messages in order.
+
+For each message:
+
+1. the integrity guard labels it and decides the mode (assessment windows from the student's groups'
+   submitted Assessment Plans, the margin from AI School Settings);
+2. unsafe messages get the safeguarding reply and an assessment window the blocked reply, without any model;
+3. otherwise the payload is built (system prompt with the mode's rules, ``SYSTEM_RULES``, course topics and
+   retrieved Article passages, the trimmed history, the delimited message), names, contacts and IDs are
+   replaced by placeholders, and the answer is streamed through the gateway (``llm.stream``); pieces are
+   published to the chatting user only (``ai_school:tutor`` events), in batches of about 100 ms, with the
+   placeholders restored. The integrity post-check runs on the text before each batch goes out: once the
+   reply starts giving the answer away the stream is held and only the checked final text is shown;
+4. the final text (post-checked, restored) is saved as an assistant message with its model, tokens and
+   latency (the AI Engagement Log row is written by ``llm``), and the student's message becomes Answered.
+
+Without a key the reply is the labelled offline study guide. When the provider fails, before or during the
+answer, nothing partial is saved: the student's message becomes Failed (the page offers Retry) and the
+labelled study guide is added, so the student is not left without help.
+"""
+
+import json
+import time
+
+import frappe
+from frappe.utils import add_days, cint, getdate, now_datetime
+
+from ai_school import education_data, llm
+from ai_school.core.tutor.conversation import (
+	Turn,
+	build_messages,
+	fallback_reply,
+	safeguarding_reply,
+)
+from ai_school.core.tutor.guard import AssessmentWindow, GuardContext, Label, Mode, check, post_check
+from ai_school.core.tutor.postcheck import BLOCKED_REPLY
+from ai_school.core.tutor.redact import Redactor, StreamRestorer
+from ai_school.core.tutor.retrieve import Document, Retriever, rank_topics
+
+SESSION = "AI Chat Session"
+MESSAGE = "AI Chat Message"
+EVENT = "ai_school:tutor"
+QUEUE = "default"
+JOB_TIMEOUT = 300
+HISTORY_ROWS = 40  # the most recent messages read for context (trimmed further by characters)
+DEFAULT_MARGIN_MINUTES = 15
+PUBLISH_EVERY = 0.1  # seconds between batches of streamed text
+PUBLISH_CHARS = 160  # or this many characters, whichever comes first
+MAX_PER_JOB = 20
+PEOPLE_CACHE_KEY = "ai_school:tutor:people_names"  # the site's names, read again every five minutes
+
+# AI Engagement Log's integrity mode (the school's wording) for the guard's modes
+LOG_MODE = {
+	Mode.LEARNING: "Open",
+	Mode.GUIDED: "Guided",
+	Mode.RESTRICTED: "Hint Only",
+	Mode.BLOCKED: "Hint Only",
+}
+
+
+def job_id(session: str) -> str:
+	return f"ai_school:tutor:{session}"
+
+
+def enqueue_answer(session: str, *, after_commit: bool = True) -> None:
+	"""Queue the session's answer job, unless one is already queued or running (it picks up new messages)."""
+	frappe.enqueue(
+		"ai_school.tutor.answer.answer_pending",
+		queue=QUEUE,
+		timeout=JOB_TIMEOUT,
+		job_id=job_id(session),
+		deduplicate=True,
+		enqueue_after_commit=after_commit,
+		session=session,
+	)
+
+
+# --- storing messages -----------------------------------------------------------------------------------
+
+
+def insert_message(session: str, values: dict) -> frappe._dict:
+	"""Append one message row to ``session`` without loading or saving the session. The session's row is
+	locked for the rest of the transaction, so concurrent inserts get consecutive positions."""
+	frappe.db.get_value(SESSION, session, "name", for_update=True)
+	last = frappe.db.get_value(MESSAGE, {"parent": session, "parenttype": SESSION}, "max(idx)") or 0
+	row = frappe.get_doc(
+		{
+			"doctype": MESSAGE,
+			"parent": session,
+			"parenttype": SESSION,
+			"parentfield": "messages",
+			"idx": cint(last) + 1,
+			"timestamp": now_datetime(),
+			**values,
+		}
+	)
+	row.insert(ignore_permissions=True)
+	touch_session(session)
+	return frappe._dict(row.as_dict())
+
+
+def touch_session(session: str) -> None:
+	"""The session's last activity (chat retention counts from it), without saving the session."""
+	frappe.db.set_value(SESSION, session, "modified", now_datetime(), update_modified=False)
+
+
+def _set_message(name: str, values: dict) -> None:
+	frappe.db.set_value(MESSAGE, name, values, update_modified=False)
+
+
+def _next_pending(session: str) -> str | None:
+	rows = frappe.get_all(
+		MESSAGE,
+		filters={"parent": session, "parenttype": SESSION, "role": "user", "status": "Pending"},
+		pluck="name",
+		order_by="idx asc",
+		limit=1,
+	)
+	return rows[0] if rows else None
+
+
+# --- the job ----------------------------------------------------------------------------------------------
+
+
+def answer_pending(session: str, commit: bool = True) -> int:
+	"""Job: answer the session's pending messages, oldest first, each in its own transaction (``commit``:
+	tests leave everything in theirs). Returns how many it answered or failed."""
+	done = 0
+	for _ in range(MAX_PER_JOB):
+		name = _next_pending(session)
+		if not name:
+			break
+		frappe.db.savepoint("ai_school_tutor_answer")
+		try:
+			answer_message(session, name)
+		except Exception:
+			# a bug, not a provider failure: the message must not stay Pending forever
+			frappe.db.rollback(save_point="ai_school_tutor_answer")
+			frappe.log_error(title=f"AI tutor: could not answer {name}")
+			_fail(session, name, _user_of(session), "The tutor hit an unexpected error.")
+		if commit:
+			frappe.db.commit()
+		done += 1
+	return done
+
+
+def _user_of(session: str) -> str | None:
+	return frappe.db.get_value(SESSION, session, "user")
+
+
+def _fail(session: str, message: str, user: str | None, error: str) -> None:
+	_set_message(message, {"status": "Failed", "error": error[:500]})
+	_publish(
+		user, {"type": "failed", "session": session, "message": message, "error": error}, after_commit=True
+	)
+
+
+def _publish(user: str | None, payload: dict, after_commit: bool = False) -> None:
+	if user:
+		frappe.publish_realtime(EVENT, payload, user=user, after_commit=after_commit)
+
+
+def guard_context(session: frappe._dict) -> GuardContext:
+	now = now_datetime()
+	groups = education_data.get_student_groups_of_student(session.student)
+	today = getdate(now)
+	windows = education_data.get_assessment_windows(groups, add_days(today, -1), add_days(today, 1))
+	margin = llm.settings().get("assessment_margin_minutes")
+	return GuardContext(
+		now=now,
+		course=session.course or "",
+		student_groups=tuple(groups),
+		assessment_windows=tuple(
+			AssessmentWindow.from_dict(window)
+			for window in windows
+			if window.from_time is not None and window.to_time is not None
+		),
+		margin=cint(margin) if margin not in (None, "") else DEFAULT_MARGIN_MINUTES,
+	)
+
+
+def _history(session: str) -> list[Turn]:
+	"""The conversation so far as the model saw it: answered questions and the model's replies, most recent
+	last; messages still waiting (this one included), failed ones and offline study guides left out."""
+	rows = frappe.get_all(
+		MESSAGE,
+		filters={
+			"parent": session,
+			"parenttype": SESSION,
+			"role": ("in", ["user", "assistant"]),
+			"status": ("not in", ["Pending", "Failed"]),
+			"fallback": 0,
+		},
+		fields=["role", "content"],
+		order_by="idx desc",
+		limit=HISTORY_ROWS,
+	)
+	return [Turn(row.role, row.content or "") for row in reversed(rows)]
+
+
+def _material(course: str, text: str) -> tuple[str, list[str], list]:
+	title = education_data.get_course_title(course) if course else ""
+	topics = rank_topics(text, education_data.get_course_topics(course)) if course else []
+	articles = education_data.get_course_articles(course) if course else []
+	passages = (
+		Retriever.from_documents(
+			Document(a.name, a.title or a.name, a.content or "") for a in articles
+		).search(text, k=3)
+		if articles
+		else []
+	)
+	return title, topics, passages
+
+
+def _redactor(session: frappe._dict) -> Redactor:
+	names = frappe.cache.get_value(PEOPLE_CACHE_KEY, expires=True)
+	if names is None:
+		names = education_data.get_people_names()
+		frappe.cache.set_value(PEOPLE_CACHE_KEY, names, expires_in_sec=300)
+	identifiers = [*education_data.get_student_identifiers(session.student), session.user or ""]
+	return Redactor(names=names, identifiers=identifiers)
+
+
+def provider_configured() -> bool:
+	config = llm.gateway_config()
+	return bool(config.api_key and config.models)
+
+
+def answer_message(session_name: str, message: str) -> None:
+	session = frappe.db.get_value(
+		SESSION, session_name, ["name", "student", "user", "course", "status"], as_dict=True
+	)
+	row = frappe.db.get_value(MESSAGE, message, ["name", "content", "status", "idx"], as_dict=True)
+	if not session or not row or row.status != "Pending":
+		return
+	text = row.content or ""
+	decision = check(text, guard_context(session))
+	label, mode = decision.label, decision.mode
+	_set_message(message, {"guard_label": label.value, "guard_mode": mode.value})
+	_publish(session.user, {"type": "start", "session": session.name, "message": message, "mode": mode.value})
+
+	if label.unsafe:
+		_flag_session(session.name, label.value)
+		_reply(session, message, safeguarding_reply(), mode)
+		return
+	if mode is Mode.BLOCKED:
+		_reply(session, message, BLOCKED_REPLY, mode)
+		return
+
+	course_title, topics, passages = _material(session.course, text)
+	if not provider_configured():
+		reply = fallback_reply(label, mode, text, course_title=course_title, topics=topics, passages=passages)
+		_reply(session, message, reply, mode, fallback=True)
+		return
+
+	messages = build_messages(
+		text,
+		mode,
+		_history(session.name),
+		course_title=course_title,
+		topics=topics,
+		passages=passages,
+	)
+	redactor = _redactor(session)
+	payload = redactor.redact_messages(messages)
+	relay = Relay(session.user, session.name, message, redactor, text, mode, messages[0]["content"])
+	try:
+		completion = llm.stream(
+			"Tutor",
+			payload,
+			relay.feed,
+			student=session.student,
+			integrity_mode=LOG_MODE[mode],
+			reference=(SESSION, session.name),
+		)
+	except (llm.AIUnavailableError, llm.AIBudgetExceededError) as error:
+		_clear_messages()
+		_fail(session.name, message, session.user, str(error))
+		if isinstance(error, llm.AIUnavailableError):
+			reply = fallback_reply(
+				label, mode, text, course_title=course_title, topics=topics, passages=passages
+			)
+			_insert_reply(session, message, reply, mode, fallback=True)
+		return
+	shown, flagged = post_check(
+		redactor.restore(completion.text), text, mode, system_prompt=messages[0]["content"]
+	)
+	_reply(session, message, shown, mode, completion=completion, flagged=flagged)
+
+
+def _clear_messages() -> None:
+	# frappe.throw queued a message for a web response; a job has none
+	frappe.local.message_log = []
+
+
+def _flag_session(session: str, flag: str) -> None:
+	stored = frappe.db.get_value(SESSION, session, "safety_flags")
+	flags = json.loads(stored) if stored else []
+	if flag not in flags:
+		flags.append(flag)
+	frappe.db.set_value(SESSION, session, {"safety_flags": json.dumps(flags), "status": "Flagged"})
+
+
+def _insert_reply(session, message, text, mode, *, completion=None, fallback=False, flagged=False):
+	return insert_message(
+		session.name,
+		{
+			"role": "assistant",
+			"content": text,
+			"reply_to": message,
+			"guard_mode": mode.value,
+			"fallback": int(fallback),
+			"flagged": int(flagged),
+			"model": completion.model if completion else None,
+			"tokens_in": completion.usage.prompt_tokens if completion else 0,
+			"tokens_out": completion.usage.completion_tokens if completion else 0,
+			"latency_ms": completion.latency_ms if completion else 0,
+			"user": session.user,
+		},
+	)
+
+
+def _reply(session, message, text, mode, *, completion=None, fallback=False, flagged=False) -> None:
+	reply = _insert_reply(
+		session, message, text, mode, completion=completion, fallback=fallback, flagged=flagged
+	)
+	_set_message(message, {"status": "Answered", "error": None})
+	_publish(
+		session.user,
+		{
+			"type": "done",
+			"session": session.name,
+			"message": message,
+			"reply": {
+				"name": reply.name,
+				"idx": reply.idx,
+				"content": text,
+				"fallback": int(fallback),
+				"flagged": int(flagged),
+			},
+		},
+		after_commit=True,
+	)
+
+
+class Relay:
+	"""Publishes a streamed answer in batches to the chatting user, placeholders restored, and stops
+	publishing once the integrity post-check flags the text so far (the checked final text follows)."""
+
+	def __init__(self, user, session, message, redactor, student_text, mode, system_prompt):
+		self.user, self.session, self.message = user, session, message
+		self.restorer = StreamRestorer(redactor)
+		self.student_text, self.mode, self.system_prompt = student_text, mode, system_prompt
+		self.shown = ""
+		self.buffer = ""
+		self.held = False
+		self.batches = 0
+		self.last = time.monotonic()
+
+	def feed(self, delta: str) -> None:
+		if self.held:
+			return
+		self.buffer += self.restorer.feed(delta)
+		if self.buffer and (
+			len(self.buffer) >= PUBLISH_CHARS or time.monotonic() - self.last >= PUBLISH_EVERY
+		):
+			self.flush()
+
+	def flush(self) -> None:
+		if self.held or not self.buffer:
+			return
+		candidate = self.shown + self.buffer
+		_, flagged = post_check(candidate, self.student_text, self.mode, system_prompt=self.system_prompt)
+		if flagged:
+			self.held = True
+			_publish(self.user, {"type": "hold", "session": self.session, "message": self.message})
+			return
+		self.batches += 1
+		_publish(
+			self.user,
+			{
+				"type": "delta",
+				"session": self.session,
+				"message": self.message,
+				"seq": self.batches,
+				"text": self.buffer,
+			},
+		)
+		self.shown, self.buffer = candidate, ""
+		self.last = time.monotonic()
