@@ -1,6 +1,7 @@
 # Copyright (c) 2026, ai_school contributors and contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 from frappe.utils import cint
 
@@ -42,3 +43,10 @@ class AIEngagementLog(Document):
 		# a reason for the log reader, not a dump: provider errors can echo the prompt back
 		if self.error_message and len(self.error_message) > ERROR_MESSAGE_LIMIT:
 			self.error_message = self.error_message[: ERROR_MESSAGE_LIMIT - 1] + "…"
+
+
+def on_doctype_update():
+	# The daily budget refill and usage reads filter the log by date. Frappe adds this index (named `creation`,
+	# as here) only when it alters a table sorted by creation, never when it creates one, so a fresh install
+	# would go without it.
+	frappe.db.add_index("AI Engagement Log", ["creation"], index_name="creation")
