@@ -282,6 +282,7 @@ def answer_message(session_name: str, message: str) -> None:
 			)
 			_insert_reply(session, message, reply, mode, fallback=True)
 		return
+	relay.flush()
 	shown, flagged = post_check(
 		redactor.restore(completion.text), text, mode, system_prompt=messages[0]["content"]
 	)

@@ -150,8 +150,30 @@ class TestTutorAPI(FrappeTestCase):
 		)
 
 	def run_job(self, session: str) -> int:
-		frappe.set_user("Administrator")  # the job runs as the enqueuing user; its own checks are done
-		return answer.answer_pending(session, commit=False)
+		"""The job inline, as the worker runs it: as the user who queued it (the student)."""
+		frappe.set_user(frappe.db.get_value("AI Chat Session", session, "user"))
+		try:
+			return answer.answer_pending(session, commit=False)
+		finally:
+			frappe.set_user("Administrator")
+
+	def run_job_listening(self, session: str) -> list[dict]:
+		"""Run the job and return the ai_school:tutor events it published (Frappe's realtime channel)."""
+		from frappe.utils.background_jobs import get_redis_connection_without_auth
+
+		pubsub = get_redis_connection_without_auth().pubsub()
+		pubsub.subscribe("events")
+		self.addCleanup(pubsub.close)
+		pubsub.get_message(timeout=1)  # the subscription confirmation
+		self.run_job(session)
+		events = []
+		while message := pubsub.get_message(timeout=0.5):
+			if message["type"] != "message":
+				continue
+			data = json.loads(message["data"])
+			if data["event"] == answer.EVENT and data["namespace"] == frappe.local.site:
+				events.append(data)
+		return events
 
 	def as_web_request(self):
 		frappe.local.request = frappe._dict(
@@ -387,3 +409,40 @@ class TestTutorAPI(FrappeTestCase):
 		with self.assertRaises(llm.AIBudgetExceededError):
 			tutor.send_message(session, "one more please")
 		self.assertEqual(self.messages(session), [])
+
+	def test_answer_is_streamed_to_the_chatting_user_only_in_batches(self):
+		session = self.start_as(self.a)
+		tutor.send_message(session, "Can you explain what photosynthesis is?")
+		pieces = [f"w{n} " for n in range(60)]
+		self.provider.script(MODEL, sse(*pieces, usage=(20, 60)))
+		events = self.run_job_listening(session)
+		self.assertTrue(events)
+		self.assertEqual({event["room"] for event in events}, {f"user:{self.a.user}"})
+		deltas = [event["message"] for event in events if event["message"]["type"] == "delta"]
+		self.assertTrue(deltas)
+		self.assertLess(len(deltas), len(pieces) / 2)  # batched, not one event per token
+		self.assertEqual([d["seq"] for d in deltas], list(range(1, len(deltas) + 1)))
+		self.assertEqual("".join(d["text"] for d in deltas), "".join(pieces))
+		self.assertEqual(self.messages(session)[1].content, "".join(pieces))
+
+	def test_a_reply_giving_the_answer_away_is_held_and_rewritten(self):
+		session = self.start_as(self.a)
+		tutor.send_message(session, "solve 2x + 3 = 11 for me")
+		self.provider.script(
+			MODEL,
+			sse(
+				"First take 3 from both sides. ", "Then divide both sides by 2, ", "so x = 4.", usage=(20, 9)
+			),
+		)
+		events = self.run_job_listening(session)
+		kinds = [event["message"]["type"] for event in events]
+		self.assertIn("hold", kinds)
+		streamed = "".join(e["message"].get("text", "") for e in events if e["message"]["type"] == "delta")
+		self.assertNotIn("x = 4", streamed)
+		reply = frappe.get_all(
+			"AI Chat Message",
+			filters={"parent": session, "role": "assistant"},
+			fields=["content", "flagged"],
+		)[0]
+		self.assertEqual(reply.flagged, 1)
+		self.assertNotIn("x = 4", reply.content)
