@@ -9,6 +9,7 @@ Settings are changed and committed per test (as ai_school/tests/test_llm_shell.p
 
 import importlib.util
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import frappe
@@ -18,6 +19,7 @@ from frappe.utils import nowdate
 from ai_school import llm, rate_limits
 from ai_school.api import tutor
 from ai_school.core.tutor.conversation import FALLBACK_LABEL
+from ai_school.core.tutor.guard import active_windows
 from ai_school.tests import utils
 from ai_school.tutor import answer
 
@@ -446,3 +448,26 @@ class TestTutorAPI(FrappeTestCase):
 		)[0]
 		self.assertEqual(reply.flagged, 1)
 		self.assertNotIn("x = 4", reply.content)
+
+	def test_assessment_margin_comes_from_settings(self):
+		utils.make_assessment_result(self.a.name, self.group, self.course, {"AI Tutor Test": (5, 10)})
+		plan = frappe.get_all("Assessment Plan", filters={"student_group": self.group}, pluck="name")[0]
+		now = frappe.utils.now_datetime()
+		start = now + timedelta(minutes=30)
+		end = start + timedelta(minutes=1)
+		if start.date() != now.date() or end.date() != now.date():
+			self.skipTest("the window would cross midnight")
+		frappe.db.set_value(
+			"Assessment Plan",
+			plan,
+			{"schedule_date": now.date(), "from_time": start.time(), "to_time": end.time()},
+		)
+		session = frappe.db.get_value(
+			"AI Chat Session", self.start_as(self.a), ["name", "student", "course"], as_dict=True
+		)
+		frappe.set_user("Administrator")
+		for margin, blocked in ((15, False), (45, True)):
+			frappe.db.set_single_value("AI School Settings", "assessment_margin_minutes", margin)
+			frappe.clear_document_cache("AI School Settings", "AI School Settings")
+			context = answer.guard_context(session)
+			self.assertEqual(bool(active_windows(context)), blocked, margin)

@@ -23,6 +23,9 @@ from ai_school.llm import DEFAULT_CALL_DEADLINE, allow_local_provider
 
 KEY_REDIRECTORS = ("System Manager",)
 
+# minutes around an assessment in which the tutor does not help on its course (0 is a valid setting)
+DEFAULT_ASSESSMENT_MARGIN = 15
+
 # (lowest, highest) accepted value of each numeric setting
 LIMITS = {
 	"request_timeout": (1, 300),
@@ -32,6 +35,7 @@ LIMITS = {
 	"daily_token_budget": (0, 100_000_000),
 	"chat_retention_days": (0, 3650),
 	"pass_mark": (0, 100),
+	"assessment_margin_minutes": (0, 24 * 60),
 }
 
 
@@ -47,6 +51,7 @@ class AISchoolSettings(Document):
 		from ai_school.ai_school.doctype.ai_fallback_model.ai_fallback_model import AIFallbackModel
 
 		api_key: DF.Password | None
+		assessment_margin_minutes: DF.Int
 		call_deadline: DF.Int
 		chat_retention_days: DF.Int
 		daily_message_budget: DF.Int
@@ -121,6 +126,8 @@ class AISchoolSettings(Document):
 	def validate_limits(self):
 		# added after sites were set up: a Single's new field starts empty, not at its default
 		self.call_deadline = self.call_deadline or DEFAULT_CALL_DEADLINE
+		if self.get("assessment_margin_minutes") in (None, ""):
+			self.assessment_margin_minutes = DEFAULT_ASSESSMENT_MARGIN
 		for fieldname, (low, high) in LIMITS.items():
 			value = self.get(fieldname)
 			if not low <= value <= high:
