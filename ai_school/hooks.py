@@ -80,6 +80,12 @@ user_data_fields = [
 	},
 	{"doctype": "Assessment Insight Gap", "filter_by": "user", "redact_fields": ["note"], "partial": 1},
 	{"doctype": "AI Engagement Log", "filter_by": "user", "redact_fields": ["error_message"], "partial": 1},
+	{
+		"doctype": "Behaviour Incident",
+		"filter_by": "user",
+		"redact_fields": ["description", "action_taken", "student_name"],
+		"partial": 1,
+	},
 ]
 
 # No staff residue on records students and guardians read (ai_school/privacy.py)

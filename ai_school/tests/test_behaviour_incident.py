@@ -73,6 +73,7 @@ class TestBehaviourIncident(FrappeTestCase):
 		doc = self.new_incident(self.a.name, reported_by=self.teacher_b.user).insert()
 		self.assertEqual(doc.reported_by, self.teacher_a.user)  # not whoever the form claims
 		self.assertEqual(doc.status, "Open")
+		self.assertEqual(doc.user, self.a.user)  # the student's account, for personal data requests
 		self.assertEqual(doc.severity, "Minor")
 		self.assertEqual(doc.student_name, frappe.db.get_value("Student", self.a.name, "student_name"))
 		doc.status = "Resolved"

@@ -38,6 +38,7 @@ class BehaviourIncident(Document):
 		status: DF.Literal["Open", "Resolved"]
 		student: DF.Link
 		student_name: DF.Data | None
+		user: DF.Link | None
 	# end: auto-generated types
 
 	def validate(self):
