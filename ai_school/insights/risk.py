@@ -169,10 +169,6 @@ class Context:
 	collect_medians: bool = False
 	collected: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
-	@property
-	def previous_term(self) -> str | None:
-		return self.terms[-2].name if len(self.terms) > 1 else None
-
 
 def load_context(on_date: dt.date | None = None) -> Context | None:
 	"""The current term with the terms before it, school days and pass mark; None when no term is current."""
@@ -182,13 +178,21 @@ def load_context(on_date: dt.date | None = None) -> Context | None:
 	term = education_data.get_current_academic_term()
 	if not term:
 		return None
-	terms = [
-		Term(row.name, getdate(row.term_start_date), getdate(row.term_end_date))
+	rows = [
+		row
 		for row in education_data.get_terms_up_to(term, HISTORY_TERMS)
 		if getdate(row.term_end_date) >= getdate(row.term_start_date)
 	]
-	if not terms or terms[-1].name != term:
+	# the current term last, after the terms that started before it (a term starting the same day is left out)
+	current = next((row for row in rows if row.name == term), None)
+	if current is None:
 		return None
+	terms = [
+		Term(row.name, getdate(row.term_start_date), getdate(row.term_end_date))
+		for row in rows
+		if getdate(row.term_start_date) < getdate(current.term_start_date)
+	]
+	terms.append(Term(term, getdate(current.term_start_date), getdate(current.term_end_date)))
 	pass_mark = frappe.db.get_single_value("AI School Settings", "pass_mark")
 	return Context(
 		on_date=on_date,
@@ -242,27 +246,28 @@ def _recompute_chunk(students: list[str], context: Context, commit: bool) -> int
 			return 0
 		cutpoints = AbcCutpoints()
 		data, strength_pct = _school_data(students, context)
-		wanted = [context.term] + ([context.previous_term] if context.previous_term else [])
+		# every loaded term: a course's trend compares with the last earlier term that had it
 		features = extract_features(
-			data,
-			as_of=context.on_date,
-			terms=wanted,
-			students=students,
-			settings=cutpoints.feature_settings(),
+			data, as_of=context.on_date, students=students, settings=cutpoints.feature_settings()
 		)
 	except Exception:
 		frappe.log_error(title="AI School early warning: could not load a chunk of students")
 		return 0
-	by_key = {(f.student, f.term): f for f in features}
+	history = defaultdict(list)  # student -> their features per term, oldest first
+	for item in features:
+		history[item.student].append(item)
 	written = 0
 	for student in students:
-		current = by_key.get((student, context.term))
+		terms = history.get(student, [])
+		current = terms[-1] if terms and terms[-1].term == context.term else None
 		if current is None:
 			continue
-		previous = by_key.get((student, context.previous_term)) if context.previous_term else None
+		last_term = {}  # course -> its percentage in the last earlier term that had it
+		for earlier in terms[:-1]:
+			last_term.update((course.course, course.pct) for course in earlier.courses)
 		frappe.db.savepoint("ai_school_risk")
 		try:
-			write_profile(student, current, previous, context, cutpoints, strength_pct)
+			write_profile(student, current, last_term, context, cutpoints, strength_pct)
 			written += 1
 		except Exception:
 			frappe.db.rollback(save_point="ai_school_risk")
@@ -369,8 +374,11 @@ def _term_of(date, terms) -> str | None:
 # --- the profile -----------------------------------------------------------------------------------------
 
 
-def write_profile(student: str, current, previous, context: Context, cutpoints, strength_pct: float) -> str:
-	"""Write one student's AI Student Profile from their features this term (and last term's)."""
+def write_profile(
+	student: str, current, last_term: dict[str, float], context: Context, cutpoints, strength_pct: float
+) -> str:
+	"""Write one student's AI Student Profile from their features this term; `last_term` maps a course to its
+	percentage in the last earlier term that had it (for the course's trend)."""
 	from ai_school.core.insights.rules import abc_score
 
 	score = abc_score(current, cutpoints, context.medians.get(context.term))
@@ -394,7 +402,6 @@ def write_profile(student: str, current, previous, context: Context, cutpoints, 
 				"explanation": reason.text,
 			},
 		)
-	last_term = {course.course: course.pct for course in previous.courses} if previous else {}
 	doc.set("course_standings", [])
 	for course in current.courses:
 		doc.append(
