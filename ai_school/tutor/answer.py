@@ -160,6 +160,11 @@ def _publish(user: str | None, payload: dict, after_commit: bool = False) -> Non
 		frappe.publish_realtime(EVENT, payload, user=user, after_commit=after_commit)
 
 
+# the school's integrity mode of a chat (AI Chat Session) as the strictest help it allows; the guard's label
+# and the assessment windows may only make it stricter ("Open" cannot loosen a solve request)
+SESSION_BASE_MODE = {"Guided": Mode.LEARNING, "Open": Mode.LEARNING, "Hint Only": Mode.GUIDED}
+
+
 def guard_context(session: frappe._dict) -> GuardContext:
 	now = now_datetime()
 	groups = education_data.get_student_groups_of_student(session.student)
@@ -176,6 +181,7 @@ def guard_context(session: frappe._dict) -> GuardContext:
 			if window.from_time is not None and window.to_time is not None
 		),
 		margin=cint(margin) if margin not in (None, "") else DEFAULT_MARGIN_MINUTES,
+		base_mode=SESSION_BASE_MODE.get(session.get("integrity_mode") or "", Mode.LEARNING),
 	)
 
 
@@ -228,7 +234,7 @@ def provider_configured() -> bool:
 
 def answer_message(session_name: str, message: str) -> None:
 	session = frappe.db.get_value(
-		SESSION, session_name, ["name", "student", "user", "course", "status"], as_dict=True
+		SESSION, session_name, ["name", "student", "user", "course", "status", "integrity_mode"], as_dict=True
 	)
 	row = frappe.db.get_value(MESSAGE, message, ["name", "content", "status", "idx"], as_dict=True)
 	if not session or not row or row.status != "Pending":

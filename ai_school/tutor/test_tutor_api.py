@@ -471,3 +471,22 @@ class TestTutorAPI(FrappeTestCase):
 			frappe.clear_document_cache("AI School Settings", "AI School Settings")
 			context = answer.guard_context(session)
 			self.assertEqual(bool(active_windows(context)), blocked, margin)
+
+	def test_hint_only_chat_makes_a_concept_question_guided(self):
+		session = self.start_as(self.a)
+		tutor.send_message(session, "Can you explain what a prime number is?")
+		tutor.send_message(session, "And what is a composite number?")
+		frappe.set_user("Administrator")
+		self.provider.script(MODEL, sse("A prime has two factors.", usage=(10, 5)))
+		self.provider.script(MODEL, sse("A composite has more.", usage=(10, 5)))
+		answer.answer_message(session, self.messages(session)[0].name)
+		frappe.db.set_value("AI Chat Session", session, "integrity_mode", "Hint Only")
+		answer.answer_message(session, self.messages(session)[1].name)
+		modes = frappe.get_all(
+			"AI Chat Message",
+			filters={"parent": session, "role": "user"},
+			pluck="guard_mode",
+			order_by="idx asc",
+		)
+		self.assertEqual(modes, ["learning", "guided"])
+		self.assertIn("Mode: guided", self.provider.received[1].body["messages"][0]["content"])
