@@ -19,13 +19,14 @@ _test_process = contextlib.ExitStack()
 
 
 def before_tests():
-	"""`before_tests` hook: lift Frappe's sign-up throttle for this test process.
+	"""`before_tests` hook: lift Frappe's sign-up throttle while run-tests makes its test records.
 
-	The throttle refuses a new User once more than 60 were created in the last hour. Before any test runs,
-	run-tests makes Frappe's and ERPNext's test records, users among them (test@example.com and co., made by
-	frappe.test_runner.make_test_records), and after `ai-school-demo` (some 800 users) or a previous test run
-	those inserts fail with "Throttled". Lifted the way the demo and the factories lift it, in this process
-	only; the site's throttle for everyone else is unchanged."""
+	The throttle refuses a new User once more than 60 were created in the last hour. Before the first test,
+	run-tests makes Frappe's and ERPNext's test records, users among them (test@example.com and co., by
+	frappe.test_runner.make_test_records), and after `ai-school-demo` (813 users) those inserts failed with
+	"Throttled". Lifted in this process only, the way the demo lifts it; the site's throttle for everyone
+	else is unchanged. FrappeTestCase re-reads the site config after each test class, so the factories
+	below lift it again around the users they (or Education, for a Student) create."""
 	_test_process.enter_context(bulk_user_creation())
 
 
@@ -63,7 +64,9 @@ def make_student(first_name: str = "Pupil", with_user: bool = True) -> frappe._d
 			"user": user,
 		}
 	)
-	student.insert(ignore_permissions=True)
+	# without `user`, Education's Student.validate makes a portal user for the email itself
+	with bulk_user_creation():
+		student.insert(ignore_permissions=True)
 	return frappe._dict(name=student.name, user=user)
 
 
