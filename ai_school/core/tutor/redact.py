@@ -11,7 +11,8 @@ reply's placeholders are put back before the student sees it.
     shown = redactor.restore(completion_text)  # what the student reads
 
 Names are matched whole ("Aisha Khan", any case) and by their parts ("Aisha", "Khan") when written with a
-capital letter, except parts that are also everyday words ("Will", "May", "Grace"...). Numbers in a maths
+capital letter, except parts that are also everyday words ("Will", "May", "Grace"...); they are looked up word by
+word in sets, so thousands of names cost milliseconds. Numbers in a maths
 question ("348 x 27", "x = 1945") are not phone numbers: a phone needs a phone's shape (a +country code, a
 leading 0 with groups, (555) 123-4567) and a bare digit run needs a word such as "phone" or "call" nearby.
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 KINDS = ("NAME", "EMAIL", "PHONE", "ADDRESS", "ID")
 
@@ -99,6 +101,10 @@ def _luhn(digits: str) -> bool:
 	return total % 10 == 0
 
 
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
 def _clean_names(names: Iterable[str]) -> list[str]:
 	seen: dict[str, str] = {}
 	for name in names:
@@ -121,25 +127,19 @@ class Redactor:
 	"""
 
 	def __init__(self, names: Iterable[str] = (), identifiers: Iterable[str] = ()):
-		full = _clean_names(names)
-		parts = {
-			part
-			for name in full
-			for part in re.split(r"[\s-]+", name)
-			if len(part) >= 3 and part.casefold() not in _COMMON_WORDS and part[0].isalpha()
-		}
-		self._full_names = (
-			re.compile(rf"(?<![\w])(?:{_alternation(full)})(?![\w])", re.IGNORECASE) if full else None
-		)
-		# a part alone only when written as a name (capitalised), so "john" in "johnny" or "Hill" as a common
-		# word in lower case stay; case-insensitive on the rest of the word
-		self._name_parts = (
-			re.compile(
-				rf"(?<![\w])(?:{'|'.join(f'{re.escape(p[0].upper())}(?i:{re.escape(p[1:])})' for p in sorted(parts, key=lambda p: (-len(p), p)))})(?![\w])"
-			)
-			if parts
-			else None
-		)
+		# names are looked up word by word in sets (a school has thousands of people: one big regex is slow)
+		self._full_names: set[str] = set()
+		self._parts: set[str] = set()
+		self._longest = 1
+		for name in _clean_names(names):
+			words = _NAME_WORD.findall(name)
+			if len(words) > 1:
+				self._full_names.add(" ".join(words).casefold())
+				self._longest = max(self._longest, len(words))
+			for word in words:
+				for part in {word, *word.replace("’", "'").split("-")}:
+					if len(part) >= 3 and part.casefold() not in _COMMON_WORDS:
+						self._parts.add(part.casefold())
 		ids = [i.strip() for i in identifiers if i and len(i.strip()) >= 3]
 		self._identifiers = (
 			re.compile(rf"(?<![\w])(?:{_alternation(ids)})(?![\w])", re.IGNORECASE) if ids else None
@@ -183,10 +183,8 @@ class Redactor:
 			)
 		text = self._sub(ADDRESS, "ADDRESS", text)
 		text = self._sub(POSTCODE, "ADDRESS", text)
-		if self._full_names:
-			text = self._sub(self._full_names, "NAME", text)
-		if self._name_parts:
-			text = self._sub(self._name_parts, "NAME", text)
+		if self._parts:
+			text = self._outside_placeholders(text, self._redact_names)
 		return text
 
 	def _sub(self, pattern: re.Pattern, kind: str, text: str, group: int = 0, keep=None) -> str:
@@ -210,6 +208,42 @@ class Redactor:
 			out.append(match.group(0))
 			cursor = match.end()
 		out.append(pattern.sub(replace, text[cursor:]))
+		return "".join(out)
+
+	def _redact_names(self, text: str) -> str:
+		"""Full names (any case, e.g. "aisha khan") first, longest first; then a single part written as a
+		name (capitalised: "Khan" but not "khan" or "hill"). A possessive "'s" stays outside the placeholder."""
+		words = list(_NAME_WORD.finditer(text))
+		bare = [_POSSESSIVE.sub("", w.group(0)) for w in words]
+		out, cursor, i = [], 0, 0
+		while i < len(words):
+			found = None
+			for n in range(min(self._longest, len(words) - i), 1, -1):
+				run = words[i : i + n]
+				if any(text[a.end() : b.start()].strip() for a, b in pairwise(run)):
+					continue  # only words separated by spaces make one name
+				if " ".join(bare[i : i + n]).casefold() in self._full_names:
+					found = n
+					break
+			if found is None and bare[i][:1].isupper() and bare[i].casefold() in self._parts:
+				found = 1
+			if found is None:
+				i += 1
+				continue
+			last = i + found - 1
+			start, end = words[i].start(), words[last].start() + len(bare[last])
+			out += [text[cursor:start], self.placeholder("NAME", text[start:end])]
+			cursor, i = end, i + found
+		out.append(text[cursor:])
+		return "".join(out)
+
+	@staticmethod
+	def _outside_placeholders(text: str, redact) -> str:
+		out, cursor = [], 0
+		for match in PLACEHOLDER.finditer(text):
+			out += [redact(text[cursor : match.start()]), match.group(0)]
+			cursor = match.end()
+		out.append(redact(text[cursor:]))
 		return "".join(out)
 
 	def redact_messages(self, messages: Sequence[dict]) -> list[dict]:

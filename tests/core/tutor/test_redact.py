@@ -28,6 +28,8 @@ def provider():
 		("aisha khan said the test is hard", "aisha khan"),
 		("Tomasz helped me with this", "Tomasz"),
 		("Ask Mrs Raman about it", "Raman"),
+		("Priya Raman's essay and Tomasz's notes", "Raman"),
+		("ask priya raman's brother", "priya raman"),
 		("email me at aisha.k99@gmail.com please", "aisha.k99@gmail.com"),
 		("call me on +44 7700 900123", "+44 7700 900123"),
 		("my number is 07700 900123", "07700 900123"),
@@ -67,6 +69,25 @@ def test_personal_data_is_replaced_and_restored(text, secret):
 )
 def test_ordinary_school_questions_are_left_alone(text):
 	assert Redactor(names=NAMES, identifiers=IDS).redact(text) == text
+
+
+def test_possessive_stays_outside_the_placeholder():
+	redactor = Redactor(names=NAMES)
+	assert (
+		redactor.redact("Priya Raman's essay and Tomasz's notes") == "[NAME_1]'s essay and [NAME_2]'s notes"
+	)
+
+
+def test_thousands_of_site_names_are_looked_up_by_word():
+	def word(n: int) -> str:
+		return "".join("abcdefghij"[int(d)] for d in f"{n:04d}").title()
+
+	names = [f"Zo{word(n)} Qu{word(n)}" for n in range(3000)] + NAMES
+	redactor = Redactor(names=names)
+	text = "Can you explain adding fractions? zocjjj qucjjj asked Aisha. " * 30
+	redacted = redactor.redact(text)
+	assert redacted.count("[NAME_1]") == 30 and redacted.count("[NAME_2]") == 30
+	assert redactor.mapping["[NAME_1]"] == "zocjjj qucjjj" and "Aisha" not in redacted
 
 
 def test_placeholders_are_stable_across_the_conversation():
