@@ -122,9 +122,27 @@ def _next_pending(session: str) -> str | None:
 # --- the job ----------------------------------------------------------------------------------------------
 
 
+def _lock_key(session: str) -> str:
+	return frappe.cache.make_key(f"ai_school:tutor:answering:{session}")
+
+
 def answer_pending(session: str, commit: bool = True) -> int:
 	"""Job: answer the session's pending messages, oldest first, each in its own transaction (``commit``:
-	tests leave everything in theirs). Returns how many it answered or failed."""
+	tests leave everything in theirs). Returns how many it answered or failed.
+
+	One job per session at a time: deduplication happens when the job is queued, before the sending request
+	commits, so two sends racing each other can still queue it twice; the second copy finds the session's
+	lock taken and leaves the messages to the first (which answers until none is pending)."""
+	key = _lock_key(session)
+	if not frappe.cache.set(key, frappe.generate_hash(length=10), nx=True, ex=JOB_TIMEOUT):
+		return 0
+	try:
+		return _answer_pending(session, commit)
+	finally:
+		frappe.cache.delete(key)
+
+
+def _answer_pending(session: str, commit: bool) -> int:
 	done = 0
 	for _ in range(MAX_PER_JOB):
 		name = _next_pending(session)

@@ -490,3 +490,18 @@ class TestTutorAPI(FrappeTestCase):
 		)
 		self.assertEqual(modes, ["learning", "guided"])
 		self.assertIn("Mode: guided", self.provider.received[1].body["messages"][0]["content"])
+
+	def test_a_second_copy_of_the_job_leaves_the_session_to_the_running_one(self):
+		session = self.start_as(self.a)
+		tutor.send_message(session, "What is a fraction?")
+		key = answer._lock_key(session)
+		frappe.cache.set(key, "another job", ex=60)
+		self.addCleanup(frappe.cache.delete, key)
+		self.assertEqual(self.run_job(session), 0)
+		self.assertEqual(self.messages(session)[0].status, "Pending")
+		self.assertEqual(self.provider.received, [])
+		frappe.cache.delete(key)
+		self.provider.script(MODEL, sse("A part of a whole.", usage=(10, 5)))
+		self.assertEqual(self.run_job(session), 1)
+		self.assertEqual(self.messages(session)[0].status, "Answered")
+		self.assertIsNone(frappe.cache.get(key))  # released when the job ends
