@@ -321,3 +321,13 @@ class TestEarlyWarning(FrappeTestCase):
 			self.assertEqual(frappe.db.count("Error Log", {"method": title}), before + 1)
 		finally:
 			frappe.db.delete("Error Log", {"method": title})  # MyISAM: a rollback would not remove it
+
+	def test_another_term_starting_the_same_day_does_not_hide_the_current_one(self):
+		start, end = frappe.db.get_value("Academic Term", self.term, ["term_start_date", "term_end_date"])
+		for _ in range(3):  # several, so the database's order of equal start dates cannot hide a fault
+			self.make_term("Parallel", start, end)
+		student = self.class_students[10]
+		self.mark(student, school_days_before(nowdate(), 1)[0], "Absent")
+		self.assertEqual(risk.load_context().terms[-1].name, self.term)
+		risk.drain_pending(commit=False)
+		self.assertEqual(self.profile(student).model_version, f"ABC rule ({self.term})")
