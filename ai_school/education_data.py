@@ -419,13 +419,15 @@ def get_terms_up_to(academic_term: str, limit: int = 6) -> list[frappe._dict]:
 	return list(reversed(rows))
 
 
-def get_submitted_assessment_results(students: list[str]) -> list[frappe._dict]:
-	"""Submitted Assessment Results of `students`: course, term, plan, totals and grade of each."""
-	if not students:
+def get_submitted_assessment_results(students: list[str], terms: list[str]) -> list[frappe._dict]:
+	"""Submitted Assessment Results of `students` filed under one of `terms` or under no term (the caller
+	places those by their plan's date): course, term, plan, totals and grade of each."""
+	if not students or not terms:
 		return []
 	return frappe.get_all(
 		"Assessment Result",
 		filters={"student": ("in", students), "docstatus": 1},
+		or_filters=[["academic_term", "in", terms], ["academic_term", "is", "not set"]],
 		fields=[
 			"name",
 			"student",

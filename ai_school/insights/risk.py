@@ -299,7 +299,7 @@ def _school_data(students: list[str], context: Context):
 	first, last = context.terms[0].start, min(context.on_date, context.terms[-1].end)
 	term_names = {term.name for term in context.terms}
 
-	results = education_data.get_submitted_assessment_results(students)
+	results = education_data.get_submitted_assessment_results(students, sorted(term_names))
 	plans = education_data.get_assessment_plan_dates(
 		sorted({r.assessment_plan for r in results if r.assessment_plan})
 	)
