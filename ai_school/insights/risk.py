@@ -12,10 +12,12 @@ When it runs:
 
 - **After a change** (``ai_school/integrations/education/insights.py``): submitting or cancelling an Assessment
   Result or a Student Attendance, saving or deleting a Behaviour Incident calls :func:`queue_recompute`. The
-  student goes into a Redis set and one job (``ai_school:insights:recompute``, deduplicated) drains the set in
-  chunks, so a class of 30 marked at once or a Data Import of thousands of rows queues one job, not one per row.
-  The job is queued after the transaction commits (once per transaction), and the students are added to the set
-  again then, so a job that drained them before the commit computes them again.
+  student goes into a Redis set and one job (``ai_school:insights:recompute``, deduplicated: at most one queued
+  or running per site) drains the set in chunks, so a class of 30 marked at once queues one job, and a Data
+  Import (which commits every row) queues a job only when none is waiting. The job is queued after the
+  transaction commits (once per transaction), and the students are added to the set again then, so a job that
+  drained them before the commit computes them again. A student added in the instant between a running job's
+  last look at the set and its end waits for the next change or the daily run.
 - **Daily** (``daily_long``): :func:`recompute_all` goes through every enabled student in chunks (bounded
   memory), each student in a savepoint (a failure is logged to the Error Log and the rest go on), each chunk
   committed. It also stores the school medians the reasons quote ("school median 4 %") for the next runs.
