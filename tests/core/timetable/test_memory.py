@@ -206,7 +206,9 @@ def test_memory_budget_respected_in_a_subprocess_on_a_large_synthetic_school(tmp
 	assert child.returncode == 0, text
 	result = json.loads(summary.read_text())
 	peak_mb = usage.ru_maxrss / 1024
-	reaction_mb = 40  # what CP-SAT can allocate between two readings (50 ms) and its stop
+	# What the solve can allocate between two readings (50 ms) and its stop: about 30 MB on an idle machine, more
+	# when other processes delay the guard thread; still far below the ~210 MB an unbounded solve adds.
+	reaction_mb = 80
 	assert result["start_mb"] < peak_mb <= result["start_mb"] + budget_mb + reaction_mb, (peak_mb, text)
 	assert result["status"] == "FEASIBLE"
 	(note,) = [line for line in result["explanation"] if "memory budget" in line]
