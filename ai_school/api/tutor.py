@@ -4,7 +4,9 @@
 - ``send_message(session, text)`` (POST): checks, stores the message as a record of its own and queues the
   answer job; returns at once. The answer arrives as ``ai_school:tutor`` realtime events to this user only,
   or through ``get_history`` when the page has no socket.
-- ``get_history(session, after=None)``: the messages after position ``after`` (polling fallback).
+- ``get_history(session, after=None)``: the messages after position ``after`` (polling fallback), the names of
+  the student's messages that failed (the page offers Retry on them) and the chat's mode right now (the page's
+  badge: ``blocked`` during an assessment of the chat's course).
 - ``retry(message)`` (POST): queue a failed message again.
 
 Every method authorizes first (the session's record rules, and for sending: the chatting user only), then
@@ -18,6 +20,7 @@ from frappe import _
 from frappe.utils import cint
 
 from ai_school import education_data, llm, rate_limits
+from ai_school.core.tutor.modes import context_mode
 from ai_school.tutor import answer
 
 SESSION = answer.SESSION
@@ -58,7 +61,10 @@ def _student_of_session_user() -> str:
 def _session(name: str, ptype: str = "read") -> frappe._dict:
 	"""The session's own fields (not its messages), after the record rules allowed ``ptype``."""
 	values = frappe.db.get_value(
-		SESSION, name, ["name", "student", "user", "course", "status", "owner"], as_dict=True
+		SESSION,
+		name,
+		["name", "student", "user", "course", "status", "owner", "integrity_mode"],
+		as_dict=True,
 	)
 	if not values:
 		frappe.throw(_("This chat does not exist."), frappe.DoesNotExistError)
@@ -155,7 +161,9 @@ def retry(message: str) -> dict:
 @frappe.whitelist()
 def get_history(session: str, after: int | None = None) -> dict:
 	"""Messages of a chat after position ``after`` (all when None), oldest first: what a page without a
-	socket polls. ``answering`` tells whether an answer is still being written."""
+	socket polls. ``answering`` tells whether an answer is still being written, ``failed`` names the
+	student's messages the tutor could not answer (shown earlier, they may have failed since), ``mode`` is the
+	mode the situation imposes now (the assessment windows and the chat's integrity mode)."""
 	chat = _session(session)
 	after = cint(after) if after is not None else 0
 	messages = frappe.get_list(
@@ -170,7 +178,19 @@ def get_history(session: str, after: int | None = None) -> dict:
 	if pending and chat.user == frappe.session.user:
 		# a send that raced the end of the previous answer job found it still running: queue it again
 		answer.enqueue_answer(session, after_commit=False)
-	return {"session": session, "messages": [_row(m) for m in messages], "answering": bool(pending)}
+	failed = frappe.get_all(
+		MESSAGE,
+		filters={"parent": session, "parenttype": SESSION, "role": "user", "status": "Failed"},
+		pluck="name",
+		order_by="idx asc",
+	)
+	return {
+		"session": session,
+		"messages": [_row(m) for m in messages],
+		"answering": bool(pending),
+		"failed": failed,
+		"mode": context_mode(answer.guard_context(chat)).value,
+	}
 
 
 def _row(row) -> dict:

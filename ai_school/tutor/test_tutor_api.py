@@ -383,6 +383,31 @@ class TestTutorAPI(FrappeTestCase):
 		self.assertEqual(self.provider.received, [])
 		self.assertIn("assessment", rows[1].content)
 
+	def test_history_offers_retry_on_a_message_shown_before_it_failed_and_tells_the_mode_now(self):
+		session = self.start_as(self.a)
+		sent = tutor.send_message(session, "Explain photosynthesis please")
+		# the page showed the message while it waited; it asks only for what came after it
+		seen = tutor.get_history(session)
+		self.assertEqual([m["name"] for m in seen["messages"]], [sent["name"]])
+		self.assertEqual((seen["failed"], seen["mode"]), ([], "learning"))
+		self.provider.script(MODEL, status(503), status(503))
+		self.run_job(session)
+		frappe.set_user(self.a.user)
+		after = tutor.get_history(session, after=seen["messages"][-1]["idx"])
+		self.assertNotIn(sent["name"], [m["name"] for m in after["messages"]])
+		self.assertEqual(after["failed"], [sent["name"]])
+		# an assessment of the chat's course under way: the badge says blocked before anything is sent
+		frappe.set_user("Administrator")
+		utils.make_assessment_result(self.a.name, self.group, self.course, {"AI Tutor Test": (5, 10)})
+		plan = frappe.get_all("Assessment Plan", filters={"student_group": self.group}, pluck="name")[0]
+		frappe.db.set_value(
+			"Assessment Plan",
+			plan,
+			{"schedule_date": nowdate(), "from_time": "00:00:00", "to_time": "23:59:59"},
+		)
+		frappe.set_user(self.a.user)
+		self.assertEqual(tutor.get_history(session)["mode"], "blocked")
+
 	def test_rate_limit_counts_per_user(self):
 		session_a = self.start_as(self.a)
 		session_b = self.start_as(self.b)
