@@ -68,6 +68,8 @@ class TestTutorAPI(FrappeTestCase):
 		saved = frappe.get_single("AI School Settings")
 		cls.saved = saved.as_dict()
 		cls.saved_key = saved.get_password("api_key", raise_exception=False)
+		# setUp changes the current academic year and configure() commits: put the site's back after each test
+		cls.saved_year = frappe.db.get_single_value("Education Settings", "current_academic_year")
 
 	@classmethod
 	def tearDownClass(cls):
@@ -121,6 +123,7 @@ class TestTutorAPI(FrappeTestCase):
 			rate_limits.reset("tutor.start", student.user)
 			llm.reset_budget(student.name)
 		frappe.db.rollback()
+		frappe.db.set_single_value("Education Settings", "current_academic_year", self.saved_year)
 		# failed calls commit their log row on purpose (see ai_school.llm); remove those too
 		frappe.db.delete("AI Engagement Log", {"creation": [">=", self.started]})
 		frappe.db.commit()
