@@ -130,3 +130,6 @@ scheduler_events = {
 		"ai_school.insights.risk.recompute_all",
 	],
 }
+
+# the student's way to the tutor from the portal (/me and the portal sidebar)
+portal_menu_items = [{"title": "AI Tutor", "route": "/tutor", "role": "Student"}]

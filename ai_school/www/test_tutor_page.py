@@ -53,3 +53,13 @@ class TestTutorPage(FrappeTestCase):
 		frappe.set_user("Administrator")
 		frappe.db.set_value("Course", self.course, "course_name", "Renamed Maths")
 		self.assertIn("Renamed Maths", self.render(self.student.user).get_data(as_text=True))
+
+	def test_the_portal_menu_leads_students_to_the_tutor_and_no_one_else(self):
+		from frappe.website.utils import get_portal_sidebar_items
+
+		instructor = utils.make_user(("Instructor",))
+		for user, expected in ((self.student.user, True), (instructor, False)):
+			frappe.set_user(user)
+			frappe.cache.hdel("portal_menu_items", user)
+			routes = [item.get("route") for item in get_portal_sidebar_items()]
+			self.assertEqual("/tutor" in routes, expected, user)
