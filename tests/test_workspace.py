@@ -16,6 +16,7 @@ REQUIRED = {
 	("DocType", "AI Engagement Log"),
 	("DocType", "AI Student Profile"),
 	("DocType", "Assessment Insight"),
+	("DocType", "Behaviour Incident"),
 }
 
 

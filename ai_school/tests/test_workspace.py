@@ -18,6 +18,7 @@ EXPECTED = {
 	"AI Engagement Log",
 	"AI Student Profile",
 	"Assessment Insight",
+	"Behaviour Incident",
 }
 
 
