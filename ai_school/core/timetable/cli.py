@@ -142,7 +142,18 @@ def _print(lines: Sequence[str] | str) -> None:
 
 
 def peak_rss_mb() -> float | None:
-	"""Peak resident memory of this process so far (Linux and macOS), or None."""
+	"""Peak resident memory of this process so far (Linux and macOS), or None.
+
+	On Linux this is VmHWM, the high-water mark of this program's own memory. getrusage's ru_maxrss would
+	also count the parent: Linux carries the parent's peak into a forked child across exec, so a CLI started
+	from a big process (a test runner, a Frappe worker) would report that process's size as its own."""
+	try:
+		with open("/proc/self/status") as status:
+			for line in status:
+				if line.startswith("VmHWM:"):
+					return int(line.split()[1]) / 1024
+	except OSError:
+		pass
 	try:
 		import resource
 	except ImportError:
