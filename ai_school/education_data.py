@@ -522,24 +522,12 @@ def get_current_course_groups_of_student(student: str) -> list[frappe._dict]:
 	"""Enabled Student Groups with a course, of the current academic year (get_current_academic_years), the
 	student is an active member of: name and course of each."""
 	years = get_current_academic_years()
-	if not student or not years:
-		return []
-	groups = frappe.get_all(
-		"Student Group Student",
-		filters={"student": student, "parenttype": "Student Group", "active": 1},
-		pluck="parent",
-		distinct=True,
-	)
+	groups = get_student_groups_of_student(student) if years else []
 	if not groups:
 		return []
 	return frappe.get_all(
 		"Student Group",
-		filters={
-			"name": ("in", groups),
-			"course": ("is", "set"),
-			"disabled": 0,
-			"academic_year": ("in", years),
-		},
+		filters={"name": ("in", groups), "course": ("is", "set"), "academic_year": ("in", years)},
 		fields=["name", "course"],
 		order_by="name asc",
 	)
