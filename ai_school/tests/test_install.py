@@ -1,10 +1,18 @@
-"""after_install: the portal Guardian role and default settings."""
+"""after_install: the portal Guardian role, students on the portal, and default settings."""
 
 import frappe
+from frappe.auth import CookieManager, LoginManager
 from frappe.tests.utils import FrappeTestCase
 
 from ai_school import education_data
-from ai_school.install import GUARDIAN_ROLE, ensure_guardian_role, grant_guardian_role, save_default_settings
+from ai_school.install import (
+	GUARDIAN_ROLE,
+	STUDENT_ROLE,
+	ensure_guardian_role,
+	grant_guardian_role,
+	make_student_role_portal_only,
+	save_default_settings,
+)
 from ai_school.tests import utils
 
 
@@ -27,6 +35,22 @@ class TestInstall(FrappeTestCase):
 		self.assertIn(GUARDIAN_ROLE, frappe.get_roles(user))
 		self.assertNotIn(GUARDIAN_ROLE, frappe.get_roles(student.user))
 
+	def test_students_land_on_the_portal_and_staff_keep_the_desk(self):
+		# a fresh Education v15 install: the Student role still opens the desk, so its users are System Users
+		frappe.db.set_value("Role", STUDENT_ROLE, "desk_access", 1)
+		student = utils.make_student()
+		teacher = utils.make_user(("Student", "Instructor"), first_name="Teacher Student")
+		self.assertEqual(frappe.db.get_value("User", student.user, "user_type"), "System User")
+		self.assertTrue(login_home_page(student.user).startswith("/app"))
+
+		make_student_role_portal_only()
+
+		self.assertEqual(frappe.db.get_value("Role", STUDENT_ROLE, "desk_access"), 0)
+		self.assertEqual(frappe.db.get_value("User", student.user, "user_type"), "Website User")
+		self.assertFalse(login_home_page(student.user).startswith("/app"))
+		self.assertEqual(frappe.db.get_value("User", teacher, "user_type"), "System User")
+		self.assertTrue(login_home_page(teacher).startswith("/app"))
+
 	def test_settings_defaults_are_stored(self):
 		frappe.db.delete("Singles", {"doctype": "AI School Settings"})
 		frappe.clear_document_cache("AI School Settings", "AI School Settings")
@@ -36,3 +60,20 @@ class TestInstall(FrappeTestCase):
 			"https://openrouter.ai/api/v1",
 		)
 		self.assertEqual(frappe.db.get_single_value("AI School Settings", "enable_tutor"), 1)
+
+
+def login_home_page(user: str) -> str:
+	"""Where Frappe sends `user` after a password login: LoginManager's own post-login step, without a request."""
+	response, cookie_manager = frappe.local.response, getattr(frappe.local, "cookie_manager", None)
+	frappe.local.response = frappe._dict()
+	frappe.local.cookie_manager = CookieManager()
+	try:
+		frappe.set_user(user)
+		login = LoginManager.__new__(LoginManager)
+		login.user = user
+		login.get_user_info()
+		login.set_user_info()
+		return frappe.local.response.home_page
+	finally:
+		frappe.set_user("Administrator")
+		frappe.local.response, frappe.local.cookie_manager = response, cookie_manager
