@@ -197,12 +197,7 @@ def reserve_budget(feature: str, student: str | None, tokens: int) -> Reservatio
 		outcome = frappe.cache.eval(_RESERVE, 2, *keys, *budgets, *student_usage_today(student))
 	if outcome == 1:
 		return Reservation(keys, int(tokens))
-	_log_in_own_transaction(feature, outcome="blocked", student=student, error="daily budget reached")
-	frappe.throw(
-		_("You have used today's AI allowance. It resets tomorrow."),
-		exc=AIBudgetExceededError,
-		title=_("Daily limit reached"),
-	)
+	_refuse_over_budget(feature, student)
 
 
 def check_budget(feature: str, student: str | None) -> None:
@@ -221,12 +216,17 @@ def check_budget(feature: str, student: str | None) -> None:
 	else:
 		messages, tokens = (int(value) for value in counters)
 	if (message_budget and messages >= message_budget) or (token_budget and tokens >= token_budget):
-		_log_in_own_transaction(feature, outcome="blocked", student=student, error="daily budget reached")
-		frappe.throw(
-			_("You have used today's AI allowance. It resets tomorrow."),
-			exc=AIBudgetExceededError,
-			title=_("Daily limit reached"),
-		)
+		_refuse_over_budget(feature, student)
+
+
+def _refuse_over_budget(feature: str, student: str) -> None:
+	"""Log the refused call (it survives the request's rollback) and tell the student."""
+	_log_in_own_transaction(feature, outcome="blocked", student=student, error="daily budget reached")
+	frappe.throw(
+		_("You have used today's AI allowance. It resets tomorrow."),
+		exc=AIBudgetExceededError,
+		title=_("Daily limit reached"),
+	)
 
 
 def estimate_tokens(messages: list[dict], max_tokens: int | None) -> int:
