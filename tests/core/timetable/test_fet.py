@@ -380,8 +380,9 @@ def test_every_fet_example_imports_and_accounts_for_every_constraint():
 # --- FET itself on our files -----------------------------------------------------------------------
 
 
-def _run_fet(tmp_path, fet_file, seconds=20):
-	out = tmp_path / "fet_out"
+def _run_fet(tmp_path, fet_file, seconds=20, *options):
+	"""fet-cl's result log and the activities files of its timetables; `options` go to fet-cl as they are."""
+	out = tmp_path / f"{Path(fet_file).stem}_out"
 	subprocess.run(
 		[
 			"fet-cl",
@@ -389,6 +390,7 @@ def _run_fet(tmp_path, fet_file, seconds=20):
 			f"--outputdir={out}",
 			f"--timelimitseconds={seconds}",
 			"--htmllevel=0",
+			*options,
 		],
 		capture_output=True,
 		timeout=seconds + 60,

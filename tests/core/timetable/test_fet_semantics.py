@@ -13,7 +13,6 @@ itself solving the same problem written as a ``.fet`` file, its timetable passin
 """
 
 import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from ai_school.core.timetable.model import (
 from ai_school.core.timetable.solver import solve
 from ai_school.core.timetable.validator import validate
 
+from .test_fet import _run_fet
 from .test_solver import explain_model_timetable
 
 FET_EXAMPLES = Path("/usr/share/doc/fet-data/examples")
@@ -274,22 +274,7 @@ FIXED_SEEDS = [f"--randomseeds{n}={i}" for i, n in enumerate((10, 11, 12, 20, 21
 
 def run_fet(tmp_path: Path, fet_file: Path, seconds: int = 20) -> dict[str, Assignment] | None:
 	"""FET's timetable for ``fet_file`` (read against the file's own import), None if it found none."""
-	out = tmp_path / f"{fet_file.stem}_out"
-	subprocess.run(
-		[
-			"fet-cl",
-			f"--inputfile={fet_file}",
-			f"--outputdir={out}",
-			f"--timelimitseconds={seconds}",
-			"--htmllevel=0",
-			*FIXED_SEEDS,
-		],
-		capture_output=True,
-		timeout=seconds + 60,
-		check=False,
-	)
-	result = (out / "logs" / "result.txt").read_text(encoding="utf-8-sig")
-	found = list(out.glob("timetables/*/*_activities.xml"))
+	result, found = _run_fet(tmp_path, fet_file, seconds, *FIXED_SEEDS)
 	if "Simulation successful" not in result or not found:
 		return None
 	problem, _ = import_fet(fet_file)
