@@ -10,7 +10,6 @@ keeps (nothing)."""
 import frappe
 import frappe.client
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, getdate, nowdate
 
 from ai_school import education_data
 from ai_school.permissions import get_permission_query_conditions
@@ -27,17 +26,7 @@ def set_current_year(academic_year: str | None) -> None:
 
 def make_previous_academic_year() -> str:
 	"""The calendar year before the factories' test year (which is this calendar year)."""
-	if not frappe.db.exists("Academic Year", PREVIOUS_YEAR):
-		start = getdate(nowdate()).replace(month=1, day=1)
-		frappe.get_doc(
-			{
-				"doctype": "Academic Year",
-				"academic_year_name": PREVIOUS_YEAR,
-				"year_start_date": start.replace(year=start.year - 1),
-				"year_end_date": add_days(start, -1),
-			}
-		).insert(ignore_permissions=True)
-	return PREVIOUS_YEAR
+	return utils.make_academic_year(PREVIOUS_YEAR, years_back=1)
 
 
 def make_group_in_year(students: list[str], instructors: list[str], academic_year: str, course=None) -> str:

@@ -126,18 +126,20 @@ def make_student_group(
 	return group.name
 
 
-def make_academic_year() -> str:
-	if not frappe.db.exists("Academic Year", TEST_ACADEMIC_YEAR):
+def make_academic_year(name: str = TEST_ACADEMIC_YEAR, years_back: int = 0) -> str:
+	"""A calendar-year Academic Year: this calendar year, or the one `years_back` years before it."""
+	if not frappe.db.exists("Academic Year", name):
 		start = getdate(nowdate()).replace(month=1, day=1)
+		start = start.replace(year=start.year - years_back)
 		frappe.get_doc(
 			{
 				"doctype": "Academic Year",
-				"academic_year_name": TEST_ACADEMIC_YEAR,
+				"academic_year_name": name,
 				"year_start_date": start,
 				"year_end_date": add_days(start.replace(year=start.year + 1), -1),
 			}
 		).insert(ignore_permissions=True)
-	return TEST_ACADEMIC_YEAR
+	return name
 
 
 def make_course() -> str:
