@@ -22,14 +22,18 @@ before_tests = "ai_school.tests.utils.before_tests"
 # -----------
 # One rule set for list views, reports, get_list and single documents (ai_school/permissions.py).
 
+_student_record_doctypes = (
+	"AI Student Profile",
+	"AI Chat Session",
+	"AI Engagement Log",
+	"Assessment Insight",
+	"Behaviour Incident",
+)
+
 permission_query_conditions = {
 	doctype: "ai_school.permissions.get_permission_query_conditions"
 	for doctype in (
-		"AI Student Profile",
-		"AI Chat Session",
-		"AI Engagement Log",
-		"Assessment Insight",
-		"Behaviour Incident",
+		*_student_record_doctypes,
 		# child tables queried on their own (get_list with parent_doctype) follow their parent's rule
 		"AI Chat Message",
 		"AI Risk Factor",
@@ -38,16 +42,7 @@ permission_query_conditions = {
 	)
 }
 
-has_permission = {
-	doctype: "ai_school.permissions.has_permission"
-	for doctype in (
-		"AI Student Profile",
-		"AI Chat Session",
-		"AI Engagement Log",
-		"Assessment Insight",
-		"Behaviour Incident",
-	)
-}
+has_permission = {doctype: "ai_school.permissions.has_permission" for doctype in _student_record_doctypes}
 
 # Personal data (Frappe's download / deletion requests)
 # -----------------------------------------------------
