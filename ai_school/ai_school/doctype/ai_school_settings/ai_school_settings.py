@@ -49,6 +49,9 @@ class AISchoolSettings(Document):
 		from frappe.types import DF
 
 		from ai_school.ai_school.doctype.ai_fallback_model.ai_fallback_model import AIFallbackModel
+		from ai_school.ai_school.doctype.ai_safeguarding_contact.ai_safeguarding_contact import (
+			AISafeguardingContact,
+		)
 
 		api_key: DF.Password | None
 		assessment_margin_minutes: DF.Int
@@ -56,16 +59,24 @@ class AISchoolSettings(Document):
 		chat_retention_days: DF.Int
 		daily_message_budget: DF.Int
 		daily_token_budget: DF.Int
+		digest_weekday: DF.Literal[
+			"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
+		]
 		enable_insights: DF.Check
 		enable_teacher_tools: DF.Check
 		enable_timetable: DF.Check
 		enable_tutor: DF.Check
 		fallback_models: DF.Table[AIFallbackModel]
+		guardian_tutor_transcripts: DF.Check
+		help_contacts: DF.SmallText | None
 		max_tokens: DF.Int
 		pass_mark: DF.Percent
 		primary_model: DF.Data
 		provider_base_url: DF.Data
 		request_timeout: DF.Int
+		safeguarding_contacts: DF.TableMultiSelect[AISafeguardingContact]
+		share_risk_with_guardians: DF.Check
+		share_risk_with_students: DF.Check
 	# end: auto-generated types
 
 	def validate(self):
