@@ -8,7 +8,9 @@ Window boundaries: an assessment on ``schedule_date`` from ``from_time`` to ``to
 course for its student group from ``from_time - margin`` (inclusive) to ``to_time + margin``
 (exclusive), i.e. the half-open interval ``[start - margin, end + margin)``. A window whose
 ``to_time`` is not after ``from_time`` ends the next day at ``to_time`` (an exam over midnight).
-Group overrides apply on every date from ``from_date`` to ``to_date``, both inclusive.
+Group overrides apply on every date from ``from_date`` to ``to_date``, both inclusive; the strictest one
+active for the student's groups counts. ``explain_context_mode`` says which rule set the mode (an assessment,
+a group's override, the chat's own mode) and until when, for the student's badge.
 """
 
 from collections.abc import Iterable, Sequence
@@ -103,6 +105,8 @@ class GroupModeOverride:
 	from_date: date
 	to_date: date
 	course: str = ""
+	reason: str = ""  # the instructor's words, shown to the student
+	name: str = ""
 
 	@classmethod
 	def from_dict(cls, data: dict) -> "GroupModeOverride":
@@ -113,6 +117,8 @@ class GroupModeOverride:
 			from_date=_as_date(data["from_date"]),
 			to_date=_as_date(data["to_date"]),
 			course=data.get("course") or "",
+			reason=data.get("reason") or "",
+			name=data.get("name") or "",
 		)
 
 	def applies(self, when: datetime, groups: Iterable[str], course: str | None) -> bool:
@@ -181,17 +187,52 @@ def active_windows(context: GuardContext) -> list[AssessmentWindow]:
 	]
 
 
+def active_overrides(context: GuardContext) -> list[GroupModeOverride]:
+	"""Group overrides in force now for this chat: a group of the student's, today within the dates (both
+	inclusive), and the chat's course when the override names one."""
+	return [
+		o for o in context.group_overrides if o.applies(context.now, context.student_groups, context.course)
+	]
+
+
+@dataclass(frozen=True)
+class ModeReason:
+	"""The mode the situation imposes and the rule that set it.
+
+	``source`` is ``"assessment"`` (``window`` is the running assessment), ``"group_mode"`` (``override`` is
+	the strictest override in force; it wins a tie with the chat's own mode, being the one to explain),
+	``"chat"`` (the chat's own integrity mode) or ``""`` (nothing restricts the tutor). ``until`` is when that
+	rule stops applying: the end of the window with its margin, or midnight after the override's last day.
+	"""
+
+	mode: Mode
+	source: str = ""
+	window: AssessmentWindow | None = None
+	override: GroupModeOverride | None = None
+	until: datetime | None = None
+
+
+def explain_context_mode(context: GuardContext) -> ModeReason:
+	"""The strictest mode the situation imposes, whatever the message says, and why."""
+	windows = active_windows(context)
+	if windows:
+		window = max(windows, key=lambda w: w.bounds(context.margin)[1])
+		return ModeReason(Mode.BLOCKED, "assessment", window=window, until=window.bounds(context.margin)[1])
+	overrides = active_overrides(context)
+	if overrides:
+		# the strictest; among equally strict ones the one lasting longest
+		override = max(overrides, key=lambda o: (o.mode.strictness, _as_date(o.to_date)))
+		if override.mode.strictness >= context.base_mode.strictness:
+			until = datetime.combine(_as_date(override.to_date) + timedelta(days=1), time())
+			return ModeReason(override.mode, "group_mode", override=override, until=until)
+	if context.base_mode is not Mode.LEARNING:
+		return ModeReason(context.base_mode, "chat")
+	return ModeReason(Mode.LEARNING)
+
+
 def context_mode(context: GuardContext) -> Mode:
 	"""The strictest mode the situation imposes, whatever the message says."""
-	if active_windows(context):
-		return Mode.BLOCKED
-	modes = [context.base_mode]
-	modes += [
-		o.mode
-		for o in context.group_overrides
-		if o.applies(context.now, context.student_groups, context.course)
-	]
-	return strictest(*modes)
+	return explain_context_mode(context).mode
 
 
 def decide_mode(label: Label | str, context: GuardContext | dict | None = None) -> Mode:

@@ -23,8 +23,8 @@ from ai_school.core.tutor.prompting import leaks_system_prompt
 from ai_school.core.tutor.text import canonical
 
 BLOCKED_REPLY = (
-	"I can't help with this right now — it looks like an assessment is running for this course. "
-	"If you have a question, please ask your teacher."
+	"I can't help with this course right now: the tutor is paused during an assessment, or because your "
+	"teacher has paused it for your class. If you have a question, please ask your teacher."
 )
 WITHHELD_REPLY = (
 	"I can't give you the finished answer, but let's work it out together. "
