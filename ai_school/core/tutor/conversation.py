@@ -7,8 +7,8 @@ course and its topics, retrieved passages as reference), the recent history trim
 
 ``fallback_reply`` is the labelled answer given when there is no provider (no key, provider down): a
 Socratic scaffold built from the guard's label, the student's own key words, the course's topics and the
-retrieved Article passages with their titles. ``safeguarding_reply`` answers unsafe messages without any
-model.
+retrieved Article passages with their titles. ``safeguarding_reply`` answers unsafe messages (and replaces
+an unsafe model reply) without any model, with the school's help contacts.
 """
 
 from __future__ import annotations
@@ -125,8 +125,53 @@ SAFEGUARDING_REPLY = (
 )
 
 
-def safeguarding_reply() -> str:
-	return SAFEGUARDING_REPLY
+# said first, by what the message was about (the safety assessment's category)
+SAFEGUARDING_OPENINGS = {
+	"self_harm": (
+		"I'm really glad you told me. It sounds like you are going through something very painful, and you "
+		"don't have to deal with it on your own."
+	),
+	"abuse": (
+		"Thank you for telling me. Nobody has the right to hurt you, threaten you or make you feel unsafe, "
+		"and it is not your fault."
+	),
+	"violence": (
+		"It sounds like you are feeling really angry or hurt right now. Hurting someone won't fix it, and a "
+		"person you trust can help you work out what to do."
+	),
+}
+# said instead when the model's own reply was unsafe and was not shown
+SAFEGUARDING_REPLACED = (
+	"I can't help with that. If something is worrying you or you don't feel safe, you deserve help from a "
+	"person, not a computer."
+)
+SAFEGUARDING_NEXT = (
+	"Please talk to a trusted adult today: a teacher, your form tutor, the school's safeguarding lead, a "
+	"parent or carer. Because your safety matters, staff at your school will be told about this chat so they "
+	"can help. If you are in danger right now, call your local emergency number."
+)
+DEFAULT_HELP_CONTACTS = (
+	"Any teacher you trust, your form tutor or the school's safeguarding lead: you can go to them today. "
+	"A children's helpline in your country is free and confidential."
+)
+
+
+def safeguarding_reply(
+	help_contacts: str = "", category: str | None = None, *, replaced: bool = False
+) -> str:
+	"""The caring reply to an unsafe message, without any model: an opening for what it was about (or, with
+	``replaced``, for a model reply that was withheld), who to talk to, and the school's help contacts
+	(AI School Settings' text; ``DEFAULT_HELP_CONTACTS`` when the school has none)."""
+	if replaced:
+		opening = SAFEGUARDING_REPLACED
+	else:
+		opening = SAFEGUARDING_OPENINGS.get(category or "", SAFEGUARDING_REPLY)
+	contacts = "\n".join(line.rstrip() for line in (help_contacts or "").strip().splitlines() if line.strip())
+	parts = [opening]
+	if opening != SAFEGUARDING_REPLY:
+		parts.append(SAFEGUARDING_NEXT)
+	parts.append("**Who can help:**\n" + (contacts or DEFAULT_HELP_CONTACTS))
+	return "\n\n".join(parts)
 
 
 def key_words(text: str, limit: int = 4) -> list[str]:
