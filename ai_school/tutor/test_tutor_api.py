@@ -83,7 +83,9 @@ class TestTutorAPI(FrappeTestCase):
 		frappe.db.commit()
 		super().tearDownClass()
 
-	def configure(self, key: str | None = "sk-test-tutor-0123456789"):
+	def configure(self, key: str | None = "sk-test-tutor-0123456789", commit: bool = True):
+		"""Point the settings at the fake provider. ``commit``: setUp commits them before making its records;
+		a test changing them again leaves them in its transaction (a commit would keep its students)."""
 		settings = frappe.get_single("AI School Settings")
 		settings.provider_base_url = self.provider.base_url
 		settings.api_key = key
@@ -98,7 +100,8 @@ class TestTutorAPI(FrappeTestCase):
 		if not key:
 			# a Password field left empty keeps the stored secret; remove it as clearing it in the form does
 			frappe.db.delete("__Auth", {"doctype": "AI School Settings", "fieldname": "api_key"})
-		frappe.db.commit()
+		if commit:
+			frappe.db.commit()
 		frappe.clear_document_cache("AI School Settings", "AI School Settings")
 
 	def setUp(self):
@@ -123,11 +126,17 @@ class TestTutorAPI(FrappeTestCase):
 			rate_limits.reset("tutor.start", student.user)
 			llm.reset_budget(student.name)
 		frappe.db.rollback()
+		frappe.clear_document_cache(
+			"AI School Settings", "AI School Settings"
+		)  # it may hold this test's values
 		frappe.db.set_single_value("Education Settings", "current_academic_year", self.saved_year)
 		# failed calls commit their log row on purpose (see ai_school.llm); remove those too
 		frappe.db.delete("AI Engagement Log", {"creation": [">=", self.started]})
 		frappe.db.commit()
 		frappe.cache.delete_value(answer.PEOPLE_CACHE_KEY)
+		# nothing a test made may outlive it: a commit in the middle of a test would keep its students
+		kept = [student.name for student in (self.a, self.b) if frappe.db.exists("Student", student.name)]
+		self.assertEqual(kept, [], "the test committed its students")
 
 	# --- helpers ------------------------------------------------------------------------------------------
 
@@ -341,7 +350,7 @@ class TestTutorAPI(FrappeTestCase):
 		)
 
 	def test_without_a_key_the_reply_is_the_labelled_study_guide(self):
-		self.configure(key=None)
+		self.configure(key=None, commit=False)
 		article = frappe.get_doc(
 			{
 				"doctype": "Article",
