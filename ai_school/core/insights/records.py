@@ -8,10 +8,11 @@ knows about Frappe.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-DEFAULT_PASS_MARK = 50.0  # AI School Settings' default pass mark (%)
+DEFAULT_PASS_MARK = 50.0  # when neither the school (AI School Settings) nor its grading scale gives one
 
 
 @dataclass(frozen=True)
@@ -103,16 +104,24 @@ class Term:
 
 @dataclass(frozen=True)
 class GradeBand:
-	"""A Grading Scale Interval: the grade for percentages from ``threshold`` up to the next band."""
+	"""A Grading Scale Interval: the grade for percentages from ``threshold`` up to the next band, with the
+	interval's description (Education's ``grade_description``), which may say "Pass" or "Fail"."""
 
 	grade: str
 	threshold: float
+	description: str | None = None
+
+
+_PASS_WORD = re.compile(r"\bpass(?:ing)?\b", re.IGNORECASE)  # "Pass", "Lowest passing grade"
+_FAIL_WORD = re.compile(r"\bfail", re.IGNORECASE)  # "Fail", "Failed", "Failing"
 
 
 @dataclass(frozen=True)
 class GradingScale:
 	"""Education's grading scale: the grade of a percentage is the band with the highest threshold not above
-	it (Education's ``get_grade``). ``pass_grade`` names the lowest passing grade, if the school has one."""
+	it (Education's ``get_grade``). ``pass_grade`` names the lowest passing grade; Education's scales have no
+	such field, so when it is None the pass mark is read from the scale itself (:meth:`inferred_pass_grade`).
+	"""
 
 	bands: tuple[GradeBand, ...]
 	pass_grade: str | None = None
@@ -134,11 +143,35 @@ class GradingScale:
 
 	@property
 	def pass_mark(self) -> float | None:
-		"""Threshold of the pass grade, if the scale names one."""
+		"""Threshold of the pass grade: the one given, else the one the scale itself shows (None if neither)."""
+		grade = self.pass_grade or self.inferred_pass_grade()
 		for band in self.bands:
-			if band.grade == self.pass_grade:
+			if band.grade == grade:
 				return band.threshold
 		return None
+
+	def inferred_pass_grade(self) -> str | None:
+		"""The lowest passing grade as the scale shows it, in this order:
+
+		1. the lowest band whose grade or description says "pass" (e.g. D, "Pass");
+		2. else, when some bands say "fail" (e.g. F "Fail", E "Failed"), the lowest band above all of them;
+		3. else the bottom band is the failing grade when it starts at 0 % (A-F, A*-U, 1-5 with 0 % at the
+		   bottom): the band above it is the pass grade. A scale whose bottom band starts above 0 % gives
+		   no grade below it, so that band is the lowest pass.
+
+		A scale with several failing bands that do not say so (e.g. 1-7 with 4 the pass) needs the pass
+		mark set by the school."""
+		bands = sorted(self.bands, key=lambda b: (b.threshold, b.grade))
+		said = [b for b in bands if _PASS_WORD.search(b.grade) or _PASS_WORD.search(b.description or "")]
+		if said:
+			return said[0].grade
+		failing = [b for b in bands if _FAIL_WORD.search(b.grade) or _FAIL_WORD.search(b.description or "")]
+		if failing:
+			above = [b for b in bands if b.threshold > max(f.threshold for f in failing)]
+			return above[0].grade if above else None
+		if bands[0].threshold > 0:
+			return bands[0].grade
+		return bands[1].grade if len(bands) > 1 else None
 
 
 @dataclass
@@ -149,7 +182,8 @@ class SchoolData:
 	on which the school recorded any attendance are used, and failing those the term's weekdays.
 	``enrolments`` (term -> students) adds students with no records yet. ``tutor`` is None when the school
 	does not use the tutor (features stay empty), a list (possibly empty) when it does.
-	``pass_mark`` (%) decides failing courses; when None, the grading scale's pass grade, else 50 %.
+	``pass_mark`` (%) decides failing courses; when None, the grading scale's pass mark (its pass grade, given
+	or inferred: :meth:`GradingScale.inferred_pass_grade`), else 50 %.
 	"""
 
 	terms: Sequence[Term]
