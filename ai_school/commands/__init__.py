@@ -9,7 +9,12 @@ from frappe.commands import get_site, pass_context
 
 
 @click.command("ai-school-demo")
-@click.option("--scale", type=click.Choice(["full", "small"]), default="full", help="full: 420 students")
+@click.option(
+	"--scale",
+	type=click.Choice(["full", "small", "large"]),
+	default="full",
+	help="full: 420 students; small: 24; large: 2,000 (the benchmark's school)",
+)
 @click.option("--students", type=int, help="Number of students (overrides the scale's default)")
 @click.option("--seed", type=int, help="Random seed (default: the scale's, so reruns are identical)")
 @click.option("--today", help="Build the school as of this date, YYYY-MM-DD (default: today)")

@@ -43,6 +43,17 @@ SCALES = {
 		grades=(11, 12),
 		staff_suffix=" (ATS)",
 	),
+	# the scale of the early-warning benchmark (benchmarks/insights): 2,000 students in 60 sections a year,
+	# staffed at the full school's ratio of about 13 students per teacher
+	"large": DemoConfig(
+		company="AI Demo Academy",
+		abbr="ADA",
+		email_domain="aidemo-academy.example",
+		seed=2027,
+		students=2000,
+		instructors=150,
+		staff_suffix=" (ADA)",
+	),
 }
 
 
@@ -427,14 +438,17 @@ def _profiles(config: DemoConfig, count: int, eligible: list[int]) -> dict[int, 
 	return result
 
 
+SECTION_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O (read as 1 and 0 on a register)
+
+
 def _sections_per_grade(config: DemoConfig) -> int:
 	per_grade = config.students / len(config.grades)
-	return max(1, round(per_grade / 32))
+	return min(len(SECTION_LETTERS), max(1, round(per_grade / 32)))
 
 
 def build_plan(config: DemoConfig) -> SchoolPlan:
 	n_sections = _sections_per_grade(config)
-	letters = "ABCDEFGH"[:n_sections]
+	letters = SECTION_LETTERS[:n_sections]
 	grade_slots = [(g, letter) for g in config.grades for letter in letters]
 	lowest_grade = min(config.grades)
 
@@ -534,6 +548,7 @@ def _make_guardians(config: DemoConfig, rng: random.Random, last: str, start: in
 
 # subjects with the most lessons get the teachers beyond one per subject
 EXTRA_STAFFED = ("Mathematics", "English", "Physics", "Chemistry", "Biology", "Science", "Spanish")
+EXTRA_STAFFED_UP_TO = 32  # the full school's staff; teachers beyond it go round every subject
 
 
 def _make_instructors(config: DemoConfig) -> list[Instructor]:
@@ -546,7 +561,10 @@ def _make_instructors(config: DemoConfig) -> list[Instructor]:
 	for i, subject in enumerate(SUBJECTS):
 		teaches[i % len(chosen)].append(subject)
 	for i in range(len(SUBJECTS), len(chosen)):
-		teaches[i].append(EXTRA_STAFFED[(i - len(SUBJECTS)) % len(EXTRA_STAFFED)])
+		if i < EXTRA_STAFFED_UP_TO:
+			teaches[i].append(EXTRA_STAFFED[(i - len(SUBJECTS)) % len(EXTRA_STAFFED)])
+		else:  # a bigger school also needs more teachers of the other subjects
+			teaches[i].append(SUBJECTS[(i - EXTRA_STAFFED_UP_TO) % len(SUBJECTS)])
 	return [
 		Instructor(
 			key=key,
