@@ -515,6 +515,14 @@ def get_existing_students(students: list[str]) -> list[str]:
 	return frappe.get_all("Student", filters={"name": ("in", students)}, pluck="name")
 
 
+def get_student_names(students: list[str]) -> dict[str, str]:
+	"""Student -> their full name (the early-warning panels)."""
+	if not students:
+		return {}
+	rows = frappe.get_all("Student", filters={"name": ("in", students)}, fields=["name", "student_name"])
+	return {row.name: row.student_name for row in rows}
+
+
 # --- the tutor -------------------------------------------------------------------------------------------
 
 

@@ -112,6 +112,19 @@ doc_events = {
 		"on_update": "ai_school.integrations.education.insights.incident_changed",
 		"on_trash": "ai_school.integrations.education.insights.incident_changed",
 	},
+	# early-warning panels: the server tells the form whether the user may see them
+	"Student": {"onload": "ai_school.integrations.education.panels.student_onload"},
+	"Student Group": {"onload": "ai_school.integrations.education.panels.student_group_onload"},
+}
+
+# Early-warning panels on Education's forms (ai_school/public/js/insights/; panels.js holds the shared helpers)
+doctype_js = {
+	doctype: ["public/js/insights/panels.js", f"public/js/insights/{script}.js"]
+	for doctype, script in (
+		("Student", "student"),
+		("Student Group", "student_group"),
+		("Assessment Result", "assessment_result"),
+	)
 }
 
 # Scheduled tasks

@@ -11,6 +11,9 @@ Roles (DocPerm) decide what a user may do with a DocType; these rules narrow whi
 - Students and guardians see an Assessment Insight only once a teacher has set it to Shared; an Instructor may
   share (or change a shared) insight only for a group they teach this year, or for its course when they teach
   the student that course this year.
+- AI Student Profile (risk score, tier and reasons) is staff-only unless AI School Settings shares it: the
+  student sees their own with *Show Risk Scores to Students*, guardians their wards' with *Show Risk Scores to
+  Guardians*.
 - Behaviour Incident is staff-only: read-all staff see every incident, an Instructor those of the students they
   teach this academic year (as above); students and guardians none, not even their own (no DocPerm and no
   family rule).
@@ -48,10 +51,14 @@ class Rule:
 	user_field: str | None = None  # the user the record is about, when it names one
 	family_status: str | None = None  # the status a record needs before its student or guardians see it
 	family: bool = True  # False: staff-only, the student and their guardians never see the record
+	# AI School Settings switches that must be on before the student (first) and their guardians (second) see
+	# the record at all; None (for both or either): no switch
+	family_switches: tuple[str | None, str | None] | None = None
 
 
 RULES = {
-	"AI Student Profile": Rule(),
+	# risk scores and their reasons are staff-only unless the school shares them (AI School Settings)
+	"AI Student Profile": Rule(family_switches=("share_risk_with_students", "share_risk_with_guardians")),
 	"AI Chat Session": Rule(user_field="user"),
 	"AI Engagement Log": Rule(user_field="user"),
 	"Assessment Insight": Rule(family_status=SHARED),
@@ -87,6 +94,22 @@ def get_scope(user: str | None = None) -> Scope:
 	"""The user's scope, computed once per request (frappe.set_user also starts afresh)."""
 	user = user or frappe.session.user
 	return frappe.local_cache("ai_school:record_scope", user, lambda: _build_scope(user))
+
+
+def family_scope(rule: Rule, scope: Scope) -> frozenset[str]:
+	"""The students whose records of this kind the user sees as the student or a guardian."""
+	if not rule.family:
+		return frozenset()
+	if rule.family_switches is None:
+		return scope.family
+	students_switch, guardians_switch = rule.family_switches
+	own = scope.own if students_switch is None or _switched_on(students_switch) else frozenset()
+	wards = scope.wards if guardians_switch is None or _switched_on(guardians_switch) else frozenset()
+	return own | wards
+
+
+def _switched_on(fieldname: str) -> bool:
+	return bool(frappe.db.get_single_value("AI School Settings", fieldname))
 
 
 def _build_scope(user: str) -> Scope:
@@ -147,7 +170,7 @@ def _row_allowed(rule: Rule, scope: Scope, user: str, values: dict) -> bool:
 		return True
 	if student in scope.taught:
 		return True
-	if rule.family and student in scope.family:
+	if student in family_scope(rule, scope):
 		return rule.family_status is None or values.get("status") == rule.family_status
 	return False
 
@@ -181,8 +204,8 @@ def _conditions(doctype: str, user: str) -> str:
 		alternatives.append(f"{table}.`{rule.user_field}` = {_escape(user)}")
 	if scope.taught:
 		alternatives.append(_in(f"{table}.`student`", scope.taught))
-	if rule.family and scope.family:
-		family = _in(f"{table}.`student`", scope.family)
+	if family := family_scope(rule, scope):
+		family = _in(f"{table}.`student`", family)
 		if rule.family_status:
 			family = f"({family} and {table}.`status` = {_escape(rule.family_status)})"
 		alternatives.append(family)

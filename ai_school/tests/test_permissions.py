@@ -24,6 +24,14 @@ def set_current_year(academic_year: str | None) -> None:
 	frappe.db.set_single_value("Education Settings", "current_academic_year", academic_year)
 
 
+def share_risk(test, fieldname: str) -> None:
+	"""Turn an AI School Settings risk-sharing switch on for this test; put back in its cleanup (set_single_value
+	also drops Frappe's cached value, which a rollback would leave behind)."""
+	saved = frappe.db.get_single_value("AI School Settings", fieldname, cache=False)
+	frappe.db.set_single_value("AI School Settings", fieldname, 1)
+	test.addCleanup(frappe.db.set_single_value, "AI School Settings", fieldname, saved)
+
+
 def make_previous_academic_year() -> str:
 	"""The calendar year before the factories' test year (which is this calendar year)."""
 	return utils.make_academic_year(PREVIOUS_YEAR, years_back=1)
@@ -117,8 +125,11 @@ class TestRecordRules(FrappeTestCase):
 
 	# --- students ----------------------------------------------------------------------------------------
 
-	def test_student_reads_own_profile_but_not_another_students(self):
+	def test_student_reads_own_profile_only_when_the_school_shares_risk_and_never_another_students(self):
 		frappe.set_user(self.a.user)
+		self.assertFalse(frappe.has_permission("AI Student Profile", "read", self.profile[self.a.name]))
+		self.assertEqual(self.names("AI Student Profile"), set())  # risk is staff-only by default
+		share_risk(self, "share_risk_with_students")
 		self.assertTrue(frappe.has_permission("AI Student Profile", "read", self.profile[self.a.name]))
 		self.assertFalse(frappe.has_permission("AI Student Profile", "read", self.profile[self.b.name]))
 		with self.assertRaises(frappe.PermissionError):
@@ -181,6 +192,8 @@ class TestRecordRules(FrappeTestCase):
 
 	def test_guardian_sees_their_wards_records_and_no_other_family(self):
 		frappe.set_user(self.guardian_a.user)
+		self.assertEqual(self.names("AI Student Profile"), set())  # risk is staff-only by default
+		share_risk(self, "share_risk_with_guardians")
 		self.assertEqual(self.names("AI Student Profile"), {self.profile[self.a.name]})
 		self.assertEqual(self.names("AI Chat Session"), {self.session_a})
 		self.assertEqual(self.names("AI Engagement Log"), {self.log_a})

@@ -30,6 +30,11 @@ class TestNoStaffResidue(FrappeTestCase):
 
 	def setUp(self):
 		frappe.db.savepoint(SAVEPOINT)
+		# the profile is family-readable only when the school shares risk (AI School Settings)
+		for fieldname in ("share_risk_with_students", "share_risk_with_guardians"):
+			saved = frappe.db.get_single_value("AI School Settings", fieldname, cache=False)
+			frappe.db.set_single_value("AI School Settings", fieldname, 1)
+			self.addCleanup(frappe.db.set_single_value, "AI School Settings", fieldname, saved)
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
