@@ -80,6 +80,19 @@ def get_current_groups_taught_by_user(user: str) -> list[frappe._dict]:
 	)
 
 
+def get_current_student_groups() -> list[frappe._dict]:
+	"""Every enabled Student Group of the current academic year (get_current_academic_years): name and course."""
+	years = get_current_academic_years()
+	if not years:
+		return []
+	return frappe.get_all(
+		"Student Group",
+		filters={"disabled": 0, "academic_year": ("in", years)},
+		fields=["name", "course"],
+		order_by="name asc",
+	)
+
+
 def get_students_taught_by_user(user: str) -> list[str]:
 	"""Active students of the groups `user` teaches this academic year (get_current_groups_taught_by_user):
 	last year's classes, disabled groups and inactive members give no access."""
@@ -92,6 +105,26 @@ def get_students_taught_by_user(user: str) -> list[str]:
 		pluck="student",
 		distinct=True,
 	)
+
+
+def get_current_instructor_users_of_student(student: str) -> list[str]:
+	"""Users of the instructors (not Left) of the enabled Student Groups of the current academic year that
+	`student` is an active member of: the staff get_students_taught_by_user lets see the student (safety
+	alerts notify them)."""
+	years = get_current_academic_years()
+	groups = get_student_groups_of_student(student) if years else []
+	if not groups:
+		return []
+	current = frappe.get_all(
+		"Student Group", filters={"name": ("in", groups), "academic_year": ("in", years)}, pluck="name"
+	)
+	instructors = sorted({i for names in get_group_instructors(current).values() for i in names})
+	if not instructors:
+		return []
+	in_service = frappe.get_all(
+		"Instructor", filters={"name": ("in", instructors), "status": ("!=", "Left")}, pluck="name"
+	)
+	return sorted(set(get_instructor_users(in_service).values()))
 
 
 def is_active_in_groups(student: str, groups: list[str]) -> bool:
@@ -126,6 +159,51 @@ def get_assessment_result_context(assessment_result: str) -> frappe._dict | None
 		assessment_result,
 		["student", "student_name", "course", "student_group", "assessment_plan", "docstatus"],
 		as_dict=True,
+	)
+
+
+# --- assessment insights (ai_school/insights/assessment.py) ---------------------------------------------
+
+
+def get_submitted_results_of_plans(plans: list[str]) -> list[frappe._dict]:
+	"""Submitted Assessment Results of these Assessment Plans: who, which course and group, totals."""
+	if not plans:
+		return []
+	return frappe.get_all(
+		"Assessment Result",
+		filters={"assessment_plan": ("in", plans), "docstatus": 1},
+		fields=[
+			"name",
+			"student",
+			"course",
+			"student_group",
+			"assessment_plan",
+			"total_score",
+			"maximum_score",
+		],
+		order_by="name asc",
+	)
+
+
+def get_submitted_results_in_course(students: list[str], course: str) -> list[frappe._dict]:
+	"""Every submitted Assessment Result of `students` in `course` (for the trend): plan and totals."""
+	if not students or not course:
+		return []
+	return frappe.get_all(
+		"Assessment Result",
+		filters={"student": ("in", students), "course": course, "docstatus": 1},
+		fields=["name", "student", "assessment_plan", "total_score", "maximum_score"],
+		order_by="name asc",
+	)
+
+
+def get_plans_with_results_since(from_date) -> list[str]:
+	"""Submitted Assessment Plans scheduled on or after `from_date` (for creating missing insights)."""
+	return frappe.get_all(
+		"Assessment Plan",
+		filters={"docstatus": 1, "schedule_date": (">=", from_date)},
+		pluck="name",
+		order_by="schedule_date asc",
 	)
 
 
@@ -468,13 +546,13 @@ def get_assessment_plan_dates(plans: list[str]) -> dict[str, object]:
 
 
 def get_grading_scale_bands(grading_scale: str) -> list[frappe._dict]:
-	"""A Grading Scale's intervals: grade code and threshold (%)."""
+	"""A Grading Scale's intervals: grade code, threshold (%) and description ("Pass", "Fail", ...)."""
 	if not grading_scale:
 		return []
 	return frappe.get_all(
 		"Grading Scale Interval",
 		filters={"parent": grading_scale, "parenttype": "Grading Scale"},
-		fields=["grade_code", "threshold"],
+		fields=["grade_code", "threshold", "grade_description"],
 		order_by="threshold asc",
 	)
 
@@ -506,6 +584,45 @@ def get_enabled_students_after(after: str, limit: int) -> list[str]:
 		order_by="name asc",
 		limit=limit,
 	)
+
+
+def get_students_with_results_after(terms: list[str], after: str, limit: int) -> list[str]:
+	"""The next `limit` students by name after `after` with a submitted Assessment Result filed under one of
+	`terms` or under no term, enabled or not (students who left are still the school's history): keyset pages
+	for the risk model's training."""
+	if not terms:
+		return []
+	return frappe.get_all(
+		"Assessment Result",
+		filters={"docstatus": 1, "student": (">", after)},
+		or_filters=[["academic_term", "in", terms], ["academic_term", "is", "not set"]],
+		pluck="student",
+		distinct=True,
+		order_by="student asc",
+		limit=limit,
+	)
+
+
+def get_terms(names: list[str]) -> list[frappe._dict]:
+	"""These Academic Terms with their dates, oldest first (terms without dates are left out)."""
+	rows = frappe.get_all(
+		"Academic Term",
+		filters={"name": ("in", names), "term_start_date": ("is", "set"), "term_end_date": ("is", "set")},
+		fields=["name", "term_start_date", "term_end_date"],
+	)
+	return sorted(rows, key=lambda row: (row.term_start_date, row.term_end_date, row.name))
+
+
+def get_terms_ended_before(on_date, limit: int = 12) -> list[frappe._dict]:
+	"""The latest `limit` Academic Terms that ended before `on_date`, oldest first, with their dates."""
+	rows = frappe.get_all(
+		"Academic Term",
+		filters={"term_end_date": ("<", on_date), "term_start_date": ("is", "set")},
+		fields=["name", "term_start_date", "term_end_date"],
+		order_by="term_end_date desc, term_start_date desc, name desc",
+		limit=limit,
+	)
+	return sorted(rows, key=lambda row: (row.term_start_date, row.term_end_date, row.name))
 
 
 def get_existing_students(students: list[str]) -> list[str]:
@@ -657,3 +774,194 @@ def get_student_identifiers(student: str) -> list[str]:
 		"Student", student, ["name", "student_email_id", "student_mobile_number"], as_dict=True
 	)
 	return [value for value in (row or {}).values() if value]
+
+
+# --- staff reports (ai_school/insights/analytics.py) ---------------------------------------------------
+
+
+def get_academic_year_dates(academic_year: str) -> frappe._dict | None:
+	return frappe.db.get_value(
+		"Academic Year", academic_year, ["year_start_date", "year_end_date"], as_dict=True
+	)
+
+
+def get_terms_of_year(academic_year: str) -> list[frappe._dict]:
+	"""The Academic Terms of a year with their dates, earliest first."""
+	return frappe.get_all(
+		"Academic Term",
+		filters={"academic_year": academic_year},
+		fields=["name", "term_start_date", "term_end_date"],
+		order_by="term_start_date asc",
+	)
+
+
+def get_student_groups_of_year(academic_year: str) -> list[frappe._dict]:
+	"""Enabled Student Groups of an academic year: what each is based on, its program, course and term."""
+	return frappe.get_all(
+		"Student Group",
+		filters={"academic_year": academic_year, "disabled": 0},
+		fields=["name", "group_based_on", "program", "course", "academic_term"],
+		order_by="name asc",
+	)
+
+
+def get_program_students(program: str, academic_year: str) -> list[str]:
+	"""Students with a submitted Program Enrollment in `program` for `academic_year`."""
+	if not program or not academic_year:
+		return []
+	return frappe.get_all(
+		"Program Enrollment",
+		filters={"program": program, "academic_year": academic_year, "docstatus": 1},
+		pluck="student",
+		distinct=True,
+	)
+
+
+def get_course_names(courses: list[str]) -> dict[str, str]:
+	"""Course -> its course name."""
+	if not courses:
+		return {}
+	rows = frappe.get_all("Course", filters={"name": ("in", courses)}, fields=["name", "course_name"])
+	return {row.name: row.course_name or row.name for row in rows}
+
+
+# --- guardians (ai_school/guardians) ---------------------------------------------------------------------
+
+
+def get_guardians_of_user(user: str) -> list[str]:
+	"""Guardian records whose portal account is `user`."""
+	if not user or user == "Guest":
+		return []
+	return frappe.get_all("Guardian", filters={"user": user}, pluck="name", order_by="name asc")
+
+
+def get_guardians_of_students(students: list[str]) -> dict[str, list[str]]:
+	"""Student -> the Guardians its guardians table lists, in table order."""
+	out: dict[str, list[str]] = {student: [] for student in students}
+	if not students:
+		return out
+	rows = frappe.get_all(
+		"Student Guardian",
+		filters={"parent": ("in", students), "parenttype": "Student"},
+		fields=["parent", "guardian"],
+		order_by="idx asc",
+	)
+	for row in rows:
+		if row.guardian and row.guardian not in out[row.parent]:
+			out[row.parent].append(row.guardian)
+	return out
+
+
+def get_wards_of_guardians(guardians: list[str]) -> dict[str, list[str]]:
+	"""Guardian -> the students whose guardians table lists it."""
+	out: dict[str, list[str]] = {guardian: [] for guardian in guardians}
+	if not guardians:
+		return out
+	rows = frappe.get_all(
+		"Student Guardian",
+		filters={"guardian": ("in", guardians), "parenttype": "Student"},
+		fields=["parent", "guardian"],
+		order_by="parent asc",
+	)
+	for row in rows:
+		if row.parent not in out[row.guardian]:
+			out[row.guardian].append(row.parent)
+	return out
+
+
+def get_guardians_with_wards() -> list[str]:
+	"""Every Guardian some Student lists (the families the weekly digest goes to)."""
+	return frappe.get_all(
+		"Student Guardian",
+		filters={"parenttype": "Student"},
+		pluck="guardian",
+		distinct=True,
+		order_by="guardian asc",
+	)
+
+
+def get_guardian_contacts(guardians: list[str]) -> dict[str, frappe._dict]:
+	"""Guardian -> its name, display name, portal account and email address."""
+	if not guardians:
+		return {}
+	rows = frappe.get_all(
+		"Guardian",
+		filters={"name": ("in", guardians)},
+		fields=["name", "guardian_name", "user", "email_address"],
+	)
+	return {row.name: row for row in rows}
+
+
+def get_student_briefs(students: list[str]) -> dict[str, frappe._dict]:
+	"""Student -> name, full and first name, whether enabled, portal account."""
+	if not students:
+		return {}
+	rows = frappe.get_all(
+		"Student",
+		filters={"name": ("in", students)},
+		fields=["name", "student_name", "first_name", "enabled", "user"],
+	)
+	return {row.name: row for row in rows}
+
+
+def get_student_attendance_record(name: str) -> frappe._dict | None:
+	"""One Student Attendance: who, when, status, docstatus and where (group, course schedule)."""
+	return frappe.db.get_value(
+		"Student Attendance",
+		name,
+		["name", "student", "date", "status", "docstatus", "student_group", "course_schedule"],
+		as_dict=True,
+	)
+
+
+def get_absences_on(student: str, on_date) -> list[frappe._dict]:
+	"""The student's submitted Absent records on a day (a school marking lessons has several)."""
+	return frappe.get_all(
+		"Student Attendance",
+		filters={"student": student, "date": on_date, "status": "Absent", "docstatus": 1},
+		fields=["name", "student_group", "course_schedule"],
+		order_by="name asc",
+	)
+
+
+def get_assessment_result_brief(name: str) -> frappe._dict | None:
+	"""What a guardian is told about an Assessment Result: student, course, grade and scores."""
+	return frappe.db.get_value(
+		"Assessment Result",
+		name,
+		["name", "student", "course", "grade", "total_score", "maximum_score", "docstatus", "modified"],
+		as_dict=True,
+	)
+
+
+def get_submitted_results_of_students(students: list[str], to_datetime) -> list[frappe._dict]:
+	"""Submitted Assessment Results of `students` last changed (submitted) up to `to_datetime`, oldest first:
+	course, grade and scores of each."""
+	if not students:
+		return []
+	return frappe.get_all(
+		"Assessment Result",
+		filters={"student": ("in", students), "docstatus": 1, "modified": ("<=", to_datetime)},
+		fields=["name", "student", "course", "grade", "total_score", "maximum_score", "modified"],
+		order_by="modified asc",
+	)
+
+
+def get_course_titles(courses: list[str]) -> dict[str, str]:
+	"""Course -> its name as the school writes it."""
+	courses = [course for course in set(courses) if course]
+	if not courses:
+		return {}
+	rows = frappe.get_all("Course", filters={"name": ("in", courses)}, fields=["name", "course_name"])
+	return {row.name: row.course_name or row.name for row in rows}
+
+
+def get_schedule_courses(course_schedules: list[str]) -> dict[str, str]:
+	"""Course Schedule -> the course of that lesson."""
+	course_schedules = [name for name in set(course_schedules) if name]
+	if not course_schedules:
+		return {}
+	rows = frappe.get_all(
+		"Course Schedule", filters={"name": ("in", course_schedules)}, fields=["name", "course"]
+	)
+	return {row.name: row.course for row in rows if row.course}

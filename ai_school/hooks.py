@@ -44,6 +44,19 @@ permission_query_conditions = {
 
 has_permission = {doctype: "ai_school.permissions.has_permission" for doctype in _student_record_doctypes}
 
+# instructors' stricter tutor modes: the groups they teach this academic year (ai_school/permissions.py)
+permission_query_conditions["AI Tutor Group Mode"] = "ai_school.permissions.get_group_mode_conditions"
+has_permission["AI Tutor Group Mode"] = "ai_school.permissions.group_mode_has_permission"
+
+# guardians' own records: a guardian their preferences, staff all (AI Guardian Notice is staff-only)
+for _doctype in ("AI Guardian Preference", "AI Guardian Notice"):
+	permission_query_conditions[_doctype] = "ai_school.permissions.get_guardian_record_conditions"
+	has_permission[_doctype] = "ai_school.permissions.has_guardian_record_permission"
+
+# safety alerts: staff-only, instructors their current students', safeguarding contacts all (ai_school/permissions.py)
+permission_query_conditions["AI Safety Alert"] = "ai_school.permissions.get_safety_alert_conditions"
+has_permission["AI Safety Alert"] = "ai_school.permissions.safety_alert_has_permission"
+
 # Personal data (Frappe's download / deletion requests)
 # -----------------------------------------------------
 # Every record derived from a student's data, child tables included, found by the account it is about: the
@@ -76,11 +89,20 @@ user_data_fields = [
 	{"doctype": "Assessment Insight Gap", "filter_by": "user", "redact_fields": ["note"], "partial": 1},
 	{"doctype": "AI Engagement Log", "filter_by": "user", "redact_fields": ["error_message"], "partial": 1},
 	{
+		"doctype": "AI Safety Alert",
+		"filter_by": "user",
+		"redact_fields": ["excerpt", "notes", "student_name"],
+		"partial": 1,
+	},
+	{
 		"doctype": "Behaviour Incident",
 		"filter_by": "user",
 		"redact_fields": ["description", "action_taken", "student_name"],
 		"partial": 1,
 	},
+	# a guardian's own: their preferences (deleted with the account) and the notices sent to them
+	{"doctype": "AI Guardian Preference", "filter_by": "user"},
+	{"doctype": "AI Guardian Notice", "filter_by": "user", "redact_fields": ["email"], "partial": 1},
 ]
 
 # No staff residue on records students and guardians read (ai_school/privacy.py)
@@ -101,16 +123,36 @@ doc_events = {
 	"Communication": {"on_update": "ai_school.privacy.clear_comment_cache"},
 	# early warning: recompute the student's profile (one deduplicated job drains a set of students)
 	"Assessment Result": {
-		"on_submit": "ai_school.integrations.education.insights.assessment_result_changed",
+		"on_submit": [
+			"ai_school.integrations.education.insights.assessment_result_changed",
+			# guardians who want results straight away (ai_school/guardians/notices.py)
+			"ai_school.integrations.education.guardian.result_submitted",
+		],
 		"on_cancel": "ai_school.integrations.education.insights.assessment_result_changed",
+		# its Assessment Insights go with it (they link to it)
+		"on_trash": "ai_school.integrations.education.insights.assessment_result_deleted",
 	},
 	"Student Attendance": {
-		"on_submit": "ai_school.integrations.education.insights.attendance_changed",
+		"on_submit": [
+			"ai_school.integrations.education.insights.attendance_changed",
+			# an absence: a same-day notice to the student's guardians (one deduplicated job sends them)
+			"ai_school.integrations.education.guardian.attendance_submitted",
+		],
 		"on_cancel": "ai_school.integrations.education.insights.attendance_changed",
 	},
+	# a shared insight: guardians who want insights straight away
+	"Assessment Insight": {"on_update": "ai_school.integrations.education.guardian.insight_updated"},
 	"Behaviour Incident": {
 		"on_update": "ai_school.integrations.education.insights.incident_changed",
 		"on_trash": "ai_school.integrations.education.insights.incident_changed",
+	},
+	# the early-warning reports are mailed by a job that sees every student: only for users who do
+	"Auto Email Report": {
+		"validate": [
+			"ai_school.insights.analytics.check_auto_email_report",
+			# Tutor Usage: scoped to the report's user, not to the job's Administrator
+			"ai_school.tutor.report.tutor_usage.tutor_usage.stamp_auto_email_user",
+		]
 	},
 	# early-warning panels: the server tells the form whether the user may see them
 	"Student": {"onload": "ai_school.integrations.education.panels.student_onload"},
@@ -136,8 +178,18 @@ scheduler_events = {
 		"ai_school.tutor.retention.delete_expired_chats",
 		# every student's early-warning profile, in committed chunks
 		"ai_school.insights.risk.recompute_all",
+		# guardians' weekly digest, on AI School Settings' digest weekday (once per ISO week)
+		"ai_school.guardians.digest.daily",
 	],
+	# guardian notices still waiting (queued while the previous job was finishing)
+	"hourly": ["ai_school.guardians.notices.sweep"],
+	# retrain the risk model a week after a term ends (queues the job on the long queue; once per term)
+	"daily": ["ai_school.insights.risk_model.retrain_after_term_end"],
 }
 
 # the student's way to the tutor from the portal (/me and the portal sidebar)
-portal_menu_items = [{"title": "AI Tutor", "route": "/tutor", "role": "Student"}]
+portal_menu_items = [
+	{"title": "AI Tutor", "route": "/tutor", "role": "Student"},
+	# guardians: their children's attendance, results, shared notes, tutor use and notification preferences
+	{"title": "My Children", "route": "/guardian", "role": "Guardian"},
+]

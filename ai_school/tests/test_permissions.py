@@ -195,6 +195,10 @@ class TestRecordRules(FrappeTestCase):
 		self.assertEqual(self.names("AI Student Profile"), set())  # risk is staff-only by default
 		share_risk(self, "share_risk_with_guardians")
 		self.assertEqual(self.names("AI Student Profile"), {self.profile[self.a.name]})
+		# tutor chats only when the school lets guardians read them (AI School Settings)
+		self.assertEqual(self.names("AI Chat Session"), set())
+		self.assertFalse(frappe.has_permission("AI Chat Session", "read", self.session_a))
+		share_risk(self, "guardian_tutor_transcripts")
 		self.assertEqual(self.names("AI Chat Session"), {self.session_a})
 		self.assertEqual(self.names("AI Engagement Log"), {self.log_a})
 		self.assertEqual(self.names("AI Student Profile", filters={"student": self.b.name}), set())
@@ -287,7 +291,7 @@ class TestRecordRules(FrappeTestCase):
 		insight = frappe.get_doc("Assessment Insight", self.insight_b_shared)
 		frappe.set_user(self.teacher_a.user)
 		insight.student = self.a.name  # a student the teacher does teach
-		insight.status = "Dismissed"
+		insight.status = "Withdrawn"
 		with self.assertRaises(frappe.PermissionError):
 			insight.save()
 		frappe.set_user("Administrator")

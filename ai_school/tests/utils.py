@@ -150,19 +150,23 @@ def make_course() -> str:
 	)
 
 
-def make_assessment_result(
-	student: str, student_group: str, course: str, scores: dict[str, tuple[float, float]], submit: bool = True
+def make_assessment_plan(
+	student_group: str, course: str, maximums: dict[str, float], schedule_date=None
 ) -> str:
-	"""A (submitted) Assessment Result for `student`, on a fresh submitted plan.
-
-	scores: criterion name -> (student score, maximum score); criteria are created as needed."""
-	for criterion in scores:
+	"""A submitted Assessment Plan for the group and course; maximums: criterion name -> maximum score
+	(criteria are created as needed). Each plan of the group that day gets its own 15 minutes (Education
+	refuses overlapping plans of one group)."""
+	schedule_date = schedule_date or nowdate()
+	taken = frappe.db.count(
+		"Assessment Plan",
+		{"student_group": student_group, "schedule_date": schedule_date, "docstatus": ("<", 2)},
+	)
+	start = 7 * 60 + 20 * taken  # minutes after midnight
+	for criterion in maximums:
 		if not frappe.db.exists("Assessment Criteria", criterion):
 			frappe.get_doc({"doctype": "Assessment Criteria", "assessment_criteria": criterion}).insert(
 				ignore_permissions=True
 			)
-	grading_scale = _grading_scale()
-	maximum = sum(maximum_score for _score, maximum_score in scores.values())
 	plan = frappe.get_doc(
 		{
 			"doctype": "Assessment Plan",
@@ -170,27 +174,44 @@ def make_assessment_result(
 			"student_group": student_group,
 			"course": course,
 			"assessment_group": _assessment_group(),
-			"grading_scale": grading_scale,
-			"schedule_date": nowdate(),
-			"from_time": "09:00:00",
-			"to_time": "10:00:00",
-			"maximum_assessment_score": maximum,
+			"grading_scale": _grading_scale(),
+			"schedule_date": schedule_date,
+			"from_time": f"{start // 60:02d}:{start % 60:02d}:00",
+			"to_time": f"{(start + 15) // 60:02d}:{(start + 15) % 60:02d}:00",
+			"maximum_assessment_score": sum(maximums.values()),
 			"assessment_criteria": [
 				{"assessment_criteria": criterion, "maximum_score": maximum_score}
-				for criterion, (_score, maximum_score) in scores.items()
+				for criterion, maximum_score in maximums.items()
 			],
 		}
 	).insert(ignore_permissions=True)
 	plan.submit()
+	return plan.name
+
+
+def make_assessment_result(
+	student: str,
+	student_group: str,
+	course: str,
+	scores: dict[str, tuple[float, float]],
+	submit: bool = True,
+	assessment_plan: str | None = None,
+) -> str:
+	"""A (submitted) Assessment Result for `student`, on `assessment_plan` or a fresh submitted plan.
+
+	scores: criterion name -> (student score, maximum score); criteria are created as needed."""
+	plan = assessment_plan or make_assessment_plan(
+		student_group, course, {criterion: maximum for criterion, (_score, maximum) in scores.items()}
+	)
 	result = frappe.get_doc(
 		{
 			"doctype": "Assessment Result",
-			"assessment_plan": plan.name,
+			"assessment_plan": plan,
 			"student": student,
 			"student_group": student_group,
 			"course": course,
-			"grading_scale": grading_scale,
-			"maximum_score": maximum,
+			"grading_scale": _grading_scale(),
+			"maximum_score": sum(maximum_score for _score, maximum_score in scores.values()),
 			"details": [
 				{"assessment_criteria": criterion, "score": score}
 				for criterion, (score, _max) in scores.items()

@@ -15,5 +15,8 @@ Framework-free (no frappe); numpy and scikit-learn are imported only inside the 
   both kinds of metrics), baselines, ``enough_history`` (when to switch from the rule to the model).
 * :mod:`~ai_school.core.insights.scores` — ``RiskScore``, ``Contribution``, ``Tiers``.
 * :mod:`~ai_school.core.insights.wording` — the plain-words reasons.
+* :mod:`~ai_school.core.insights.assessment` — ``build_insight``: an Assessment Result's gaps per criterion
+  against its plan's group mean, its trend against earlier results, templated suggestions, and the number
+  check an LLM's wording must pass (``accept_wording``).
 * :mod:`~ai_school.core.insights.cli` — ``python -m ai_school.core.insights.cli evaluate --csv FILE --label COL``.
 """

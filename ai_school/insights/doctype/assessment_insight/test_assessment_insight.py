@@ -58,17 +58,38 @@ class TestAssessmentInsight(FrappeTestCase):
 						"student_score": 4,
 						"maximum_score": 10,
 						"group_mean": 6.5,
+						"group_count": 3,
 					},
 					{
 						"assessment_criteria": "AI Test Writing",
 						"student_score": 8,
 						"maximum_score": 10,
 						"group_mean": 7,
+						"group_count": 3,
 					},
 				],
 			),
 		)
 		self.assertEqual([row.gap for row in insight.gaps], [-2.5, 1.0])
+
+	def test_no_mean_or_gap_when_fewer_than_three_results_were_compared(self):
+		result = utils.make_assessment_result(self.student.name, self.group, self.course, self.scores)
+		insight = frappe.get_doc(
+			"Assessment Insight",
+			utils.make_insight(
+				result,
+				gaps=[
+					{
+						"assessment_criteria": "AI Test Reading",
+						"student_score": 4,
+						"maximum_score": 10,
+						"group_mean": 6,  # with two results, this would reveal the classmate's 8
+						"group_count": 2,
+					}
+				],
+			),
+		)
+		self.assertEqual([(row.group_mean, row.gap) for row in insight.gaps], [(0, 0)])
 
 	def test_rejects_a_score_above_the_maximum(self):
 		result = utils.make_assessment_result(self.student.name, self.group, self.course, self.scores)
