@@ -59,14 +59,17 @@ class Rule:
 RULES = {
 	# risk scores and their reasons are staff-only unless the school shares them (AI School Settings)
 	"AI Student Profile": Rule(family_switches=("share_risk_with_students", "share_risk_with_guardians")),
-	"AI Chat Session": Rule(user_field="user"),
+	# the chatting student always; guardians only when the school lets them read tutor chats
+	"AI Chat Session": Rule(user_field="user", family_switches=(None, "guardian_tutor_transcripts")),
 	"AI Engagement Log": Rule(user_field="user"),
 	"Assessment Insight": Rule(family_status=SHARED),
 	"Behaviour Incident": Rule(family=False),
 }
 
 # the app's records students or guardians may read (their DocPerms grant read): no staff residue on these
-FAMILY_READABLE = frozenset(doctype for doctype, rule in RULES.items() if rule.family)
+FAMILY_READABLE = frozenset(doctype for doctype, rule in RULES.items() if rule.family) | {
+	"AI Guardian Preference"  # a guardian reads (and edits) their own
+}
 
 CHILD_PARENTS = {
 	"AI Chat Message": "AI Chat Session",
@@ -281,3 +284,147 @@ def check_insight_sharing(doc) -> None:
 		frappe.PermissionError,
 		title=_("Not Your Class"),
 	)
+
+
+# --- guardians' own records (AI Guardian Preference, AI Guardian Notice) ----------------------------------
+# Not about one student: read-all staff see every record, a guardian the records whose `user` is their own
+# account (their preferences; AI Guardian Notice grants guardians no DocPerm, so it stays staff-only), anyone
+# else none.
+
+
+def has_guardian_record_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if get_scope(user).read_all:
+		return True
+	if user == "Guest" or doc.get("user") != user:
+		return False
+	if ptype not in ("read", "create") and doc.get("name"):
+		# the stored record must be theirs too, not only the values sent
+		return frappe.db.get_value(doc.doctype, doc.name, "user") in (None, user)
+	return True
+
+
+def get_guardian_record_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if get_scope(user).read_all:
+		return ""
+	if user == "Guest":
+		return "1=0"
+	return f"`tab{doctype}`.`user` = {_escape(user)}"
+
+
+# --- instructors' tutor modes for a group (AI Tutor Group Mode) --------------------------------------------
+
+
+def _groups_taught(user: str) -> frozenset[str]:
+	return frappe.local_cache(
+		"ai_school:groups_taught",
+		user,
+		lambda: frozenset(group.name for group in education_data.get_current_groups_taught_by_user(user)),
+	)
+
+
+def may_set_group_mode(student_group: str | None, user: str | None = None) -> bool:
+	"""Read-all staff for any group; an Instructor for the groups they teach this academic year."""
+	user = user or frappe.session.user
+	return get_scope(user).read_all or (bool(student_group) and student_group in _groups_taught(user))
+
+
+def group_mode_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
+	"""has_permission hook of AI Tutor Group Mode: the group must be one the user may set modes for, before
+	and after a change (moving an override to one's own group must not hand over another group's)."""
+	user = user or frappe.session.user
+	if get_scope(user).read_all:
+		return True
+	if not may_set_group_mode(doc.get("student_group"), user):
+		return False
+	if ptype not in ("read", "create") and doc.get("name"):
+		stored = frappe.db.get_value(doc.doctype, doc.name, "student_group")
+		if stored and not may_set_group_mode(stored, user):
+			return False
+	return True
+
+
+def get_group_mode_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""permission_query_conditions of AI Tutor Group Mode: an Instructor lists their current groups' only."""
+	user = user or frappe.session.user
+	if get_scope(user).read_all:
+		return ""
+	groups = _groups_taught(user)
+	if not groups:
+		return "1=0"
+	return _in("`tabAI Tutor Group Mode`.`student_group`", groups)
+
+
+# --- safety alerts (AI Safety Alert) ---------------------------------------------------------------------
+# Staff-only and narrower than the other student records: Administrator, System Manager, Education Manager and
+# the safeguarding contacts of AI School Settings see every alert; an Instructor the alerts of the students they
+# teach this academic year (as above); other staff (an Academics User who is not a contact), students and
+# guardians none. The DocPerms (System Manager, Education Manager, Academics User, Instructor) decide what each
+# may do; a safeguarding contact needs one of those roles to open alerts in the desk.
+
+SAFETY_ALERT = "AI Safety Alert"
+SAFETY_READ_ALL_ROLES = frozenset({"System Manager", "Education Manager"})
+
+
+def safeguarding_contacts() -> frozenset[str]:
+	"""The users AI School Settings names as safeguarding contacts (computed once per request)."""
+	return frappe.local_cache(
+		"ai_school:safeguarding_contacts",
+		"users",
+		lambda: frozenset(
+			frappe.get_all(
+				"AI Safeguarding Contact",
+				filters={"parent": "AI School Settings", "parentfield": "safeguarding_contacts"},
+				pluck="user",
+			)
+		),
+	)
+
+
+def sees_all_safety_alerts(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return True
+	if user == "Guest":
+		return False
+	return bool(SAFETY_READ_ALL_ROLES.intersection(frappe.get_roles(user))) or user in safeguarding_contacts()
+
+
+def _alert_students(user: str) -> frozenset[str]:
+	scope = get_scope(user)
+	if not scope.read_all:
+		return scope.taught
+	# an Academics User's scope lists no students; for alerts only those they teach count
+	return frappe.local_cache(
+		"ai_school:alert_students",
+		user,
+		lambda: frozenset(education_data.get_students_taught_by_user(user)),
+	)
+
+
+def safety_alert_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
+	"""has_permission hook of AI Safety Alert (see above); a change must leave the alert about a student the
+	user teaches, and the stored alert must be one too."""
+	user = user or frappe.session.user
+	if sees_all_safety_alerts(user):
+		return True
+	students = _alert_students(user)
+	if doc.get("student") not in students:
+		return False
+	if ptype not in ("read", "create") and doc.get("name"):
+		stored = frappe.db.get_value(SAFETY_ALERT, doc.name, "student")
+		if stored and stored not in students:
+			return False
+	return True
+
+
+def get_safety_alert_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""permission_query_conditions of AI Safety Alert: an Instructor lists their current students' alerts."""
+	user = user or frappe.session.user
+	if sees_all_safety_alerts(user):
+		return ""
+	students = _alert_students(user)
+	if not students:
+		return "1=0"
+	return _in(f"`tab{SAFETY_ALERT}`.`student`", students)
