@@ -317,9 +317,20 @@ class _Importer:
 	def _read_activities(self) -> None:
 		self.lessons: dict[str, Lesson] = {}
 		self.activity_students: dict[str, list[str]] = {}
+		self.component: dict[str, int] = {}
+		"""Activity id → its place (1-based) among the components of its split activity, as FET's
+		*subactivities* constraints count them: in file order, inactive components included; 1 for an
+		activity that is not split."""
+		group_sizes: Counter = Counter()
 		activities = self.root.find("Activities_List")
 		for act in activities.findall("Activity") if activities is not None else []:
 			act_id = _text(act, "Id").strip()
+			group_id = _text(act, "Activity_Group_Id", "0").strip()
+			if group_id in ("", "0"):
+				self.component[act_id] = 1
+			else:
+				group_sizes[group_id] += 1
+				self.component[act_id] = group_sizes[group_id]
 			if not _is_active(act):
 				self.report.inactive_activities += 1
 				self.inactive_ids.add(act_id)
@@ -725,6 +736,9 @@ def _time_slots(selector: str) -> Handler:
 def _selected(imp: _Importer, elem: ET.Element, selector: str) -> list[str]:
 	if selector == "activity":
 		return imp.activity_ids([_text(elem, "Activity_Id")])
+	if selector == "component":
+		number = _int(_text(elem, "Component_Number", "0"))
+		return [le_id for le_id in imp.select(elem) if imp.component.get(le_id) == number]
 	return imp.select(elem)
 
 
@@ -816,6 +830,8 @@ _HANDLERS: dict[str, Handler] = {
 	"ConstraintActivitiesPreferredStartingTimes": _starting_times("filter"),
 	"ConstraintActivityPreferredTimeSlots": _time_slots("activity"),
 	"ConstraintActivitiesPreferredTimeSlots": _time_slots("filter"),
+	"ConstraintSubactivitiesPreferredStartingTimes": _starting_times("component"),
+	"ConstraintSubactivitiesPreferredTimeSlots": _time_slots("component"),
 	**_family("MaxGapsPerWeek", _gaps("week")),
 	**_family("MaxGapsPerDay", _gaps("day")),
 	**_family("MaxHoursDaily", _max_hours),

@@ -31,6 +31,7 @@ from ai_school.core.timetable.model import (
 	Ordered,
 	PreferredRooms,
 	PreferredStartingTimes,
+	PreferredTimeSlots,
 	Problem,
 	StudentSet,
 	Teacher,
@@ -183,6 +184,44 @@ def test_less_common_fet_types():
 	assert (min_gaps.lessons, min_gaps.min_gaps) == (["1", "2"], 2)
 	assert max_days.max_days == 3 and same_hour.lessons == ["1", "2"]
 	assert (min_days.ids, min_days.min_days, min_days.resource) == ([], 2, "teacher")
+
+
+def _subactivities(kind: str, component: int, weight: int, subject: str = "Math") -> bytes:
+	slot_tag, day_tag, hour_tag = {
+		"TimeSlots": ("Preferred_Time_Slot", "Preferred_Day", "Preferred_Hour"),
+		"StartingTimes": ("Preferred_Starting_Time", "Preferred_Starting_Day", "Preferred_Starting_Hour"),
+	}[kind]
+	slots = "".join(
+		f"<{slot_tag}><{day_tag}>{day}</{day_tag}><{hour_tag}>H1</{hour_tag}></{slot_tag}>"
+		for day in ("Mon", "Tue")
+	)
+	number = "Time_Slots" if kind == "TimeSlots" else "Starting_Times"
+	return _constraints_only(
+		f"<ConstraintSubactivitiesPreferred{kind}><Weight_Percentage>{weight}</Weight_Percentage>"
+		f"<Component_Number>{component}</Component_Number><Teacher_Name></Teacher_Name>"
+		f"<Students_Name></Students_Name><Subject_Name>{subject}</Subject_Name>"
+		f"<Activity_Tag_Name></Activity_Tag_Name><Number_of_Preferred_{number}>2</Number_of_Preferred_{number}>"
+		f"{slots}</ConstraintSubactivitiesPreferred{kind}>"
+	)
+
+
+@pytest.mark.parametrize("kind", ["TimeSlots", "StartingTimes"])
+def test_subactivities_constraints_select_the_component_of_each_split_activity(kind):
+	# Math 7A is split into activities 1, 2, 3 (group 1); Math 8 (activity 7) is not split: component 1.
+	problem, report = import_fet(_subactivities(kind, component=2, weight=100))
+	assert report.fully_supported
+	lessons = problem.lesson_map()
+	assert lessons["2"].allowed_starts == frozenset({(0, 0), (1, 0)})
+	assert all(lessons[i].allowed_starts is None for i in ("1", "3", "7"))
+
+	problem, _ = import_fet(_subactivities(kind, component=1, weight=100))
+	lessons = problem.lesson_map()
+	assert {i for i, le in lessons.items() if le.allowed_starts} == {"1", "7"}
+
+	problem, _ = import_fet(_subactivities(kind, component=3, weight=70))
+	wanted = PreferredTimeSlots if kind == "TimeSlots" else PreferredStartingTimes
+	(wish,) = [c for c in problem.constraints if isinstance(c, wanted)]
+	assert wish.lessons == ["3"] and wish.weight == 70.0
 
 
 def test_tiny_rooms_follow_fet_precedence(tiny):
