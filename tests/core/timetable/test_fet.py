@@ -36,6 +36,7 @@ from ai_school.core.timetable.model import (
 	StudentSet,
 	Teacher,
 )
+from ai_school.core.timetable.validator import validate
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny_school.fet"
@@ -466,3 +467,31 @@ def test_fet_accepts_our_export_and_keeps_the_timetable(tmp_path):
 	result, again = _run_fet(again_dir, ours)
 	assert "Simulation successful" in result
 	assert read_fet_timetable(again[0], problem) == timetable
+
+
+@needs_fet_cl
+def test_fet_counts_inactive_components_in_subactivities_rules(tmp_path):
+	# Math 7A's first component (activity 1) is inactive: FET still calls activity 2 the second component, so
+	# a hard "component 1 at Mon H1" binds only the unsplit Math 8 (activity 7); our import reads it the same
+	# way and accepts FET's timetable.
+	root = ET.fromstring(_subactivities("TimeSlots", component=1, weight=100))
+	slots = root.find(".//ConstraintSubactivitiesPreferredTimeSlots")
+	for extra in slots.findall("Preferred_Time_Slot")[1:]:
+		slots.remove(extra)
+	slots.find("Number_of_Preferred_Time_Slots").text = "1"
+	basic = ET.SubElement(root.find("Time_Constraints_List"), "ConstraintBasicCompulsoryTime")
+	ET.SubElement(basic, "Weight_Percentage").text = "100"
+	for activity in root.find("Activities_List"):
+		if activity.findtext("Id") == "1":
+			activity.find("Active").text = "false"
+	fet_file = tmp_path / "inactive-component.fet"
+	fet_file.write_bytes(ET.tostring(root))
+	problem, report = import_fet(fet_file)
+	assert report.fully_supported
+	assert problem.lesson_map()["7"].allowed_starts == frozenset({(0, 0)})
+	assert problem.lesson_map()["2"].allowed_starts is None
+	result, found = _run_fet(tmp_path, fet_file)
+	assert "Simulation successful" in result
+	timetable = read_fet_timetable(found[0], problem)
+	assert timetable["7"].start == (0, 0)
+	assert validate(problem, timetable).hard_violations == []
