@@ -30,12 +30,12 @@ from ai_school.core.tutor.conversation import (
 	Turn,
 	build_messages,
 	fallback_reply,
-	safeguarding_reply,
 )
 from ai_school.core.tutor.guard import AssessmentWindow, GuardContext, Label, Mode, check, post_check
 from ai_school.core.tutor.postcheck import BLOCKED_REPLY
 from ai_school.core.tutor.redact import Redactor, StreamRestorer
 from ai_school.core.tutor.retrieve import Document, Retriever, rank_topics
+from ai_school.tutor import safety
 
 SESSION = "AI Chat Session"
 MESSAGE = "AI Chat Message"
@@ -265,7 +265,7 @@ def answer_message(session_name: str, message: str) -> None:
 
 	if label.unsafe:
 		_flag_session(session.name, label.value)
-		_reply(session, message, safeguarding_reply(), mode)
+		_reply(session, message, safety.unsafe_message(session, message, text, decision.unsafe), mode)
 		return
 	if mode is Mode.BLOCKED:
 		_reply(session, message, BLOCKED_REPLY, mode)
@@ -310,6 +310,7 @@ def answer_message(session_name: str, message: str) -> None:
 	shown, flagged = post_check(
 		redactor.restore(completion.text), text, mode, system_prompt=messages[0]["content"]
 	)
+	shown = safety.screen_reply(session, message, shown)  # an unsafe reply: the caring one and an alert
 	_reply(session, message, shown, mode, completion=completion, flagged=flagged)
 
 
@@ -396,7 +397,7 @@ class Relay:
 			return
 		candidate = self.shown + self.buffer
 		_, flagged = post_check(candidate, self.student_text, self.mode, system_prompt=self.system_prompt)
-		if flagged:
+		if flagged or safety.reply_unsafe(candidate):
 			self.held = True
 			_publish(self.user, {"type": "hold", "session": self.session, "message": self.message})
 			return
