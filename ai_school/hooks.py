@@ -28,6 +28,7 @@ _student_record_doctypes = (
 	"AI Engagement Log",
 	"Assessment Insight",
 	"Behaviour Incident",
+	"AI Intervention",
 )
 
 permission_query_conditions = {
@@ -39,6 +40,7 @@ permission_query_conditions = {
 		"AI Risk Factor",
 		"AI Course Standing",
 		"Assessment Insight Gap",
+		"AI Intervention Check-in",
 	)
 }
 
@@ -87,6 +89,13 @@ user_data_fields = [
 		"partial": 1,
 	},
 	{"doctype": "Assessment Insight Gap", "filter_by": "user", "redact_fields": ["note"], "partial": 1},
+	{
+		"doctype": "AI Intervention",
+		"filter_by": "user",
+		"redact_fields": ["student_name", "trigger_factors", "goal", "strategies", "outcome"],
+		"partial": 1,
+	},
+	{"doctype": "AI Intervention Check-in", "filter_by": "user", "redact_fields": ["note"], "partial": 1},
 	{"doctype": "AI Engagement Log", "filter_by": "user", "redact_fields": ["error_message"], "partial": 1},
 	{
 		"doctype": "AI Safety Alert",
@@ -168,6 +177,9 @@ doctype_js = {
 		("Assessment Result", "assessment_result"),
 	)
 }
+# "Start Intervention" on the Student form and the AI Student Profile (ai_school/public/js/interventions.js)
+doctype_js["Student"].append("public/js/interventions.js")
+doctype_js["AI Student Profile"] = ["public/js/interventions.js"]
 
 # Scheduled tasks
 # ---------------
@@ -184,7 +196,11 @@ scheduler_events = {
 	# guardian notices still waiting (queued while the previous job was finishing)
 	"hourly": ["ai_school.guardians.notices.sweep"],
 	# retrain the risk model a week after a term ends (queues the job on the long queue; once per term)
-	"daily": ["ai_school.insights.risk_model.retrain_after_term_end"],
+	"daily": [
+		"ai_school.insights.risk_model.retrain_after_term_end",
+		# intervention owners: Notification Log reminders of due check-ins and end dates (each once)
+		"ai_school.insights.interventions.send_reminders",
+	],
 }
 
 # the student's way to the tutor from the portal (/me and the portal sidebar)

@@ -14,9 +14,9 @@ Roles (DocPerm) decide what a user may do with a DocType; these rules narrow whi
 - AI Student Profile (risk score, tier and reasons) is staff-only unless AI School Settings shares it: the
   student sees their own with *Show Risk Scores to Students*, guardians their wards' with *Show Risk Scores to
   Guardians*.
-- Behaviour Incident is staff-only: read-all staff see every incident, an Instructor those of the students they
-  teach this academic year (as above); students and guardians none, not even their own (no DocPerm and no
-  family rule).
+- Behaviour Incident and AI Intervention are staff-only: read-all staff see every record, an Instructor those
+  of the students they teach this academic year (as above); students and guardians none, not even their own
+  (no DocPerm and no family rule).
 - Anyone else, Guest included: nothing.
 
 Child tables (chat messages, risk factors, course standings, insight gaps) follow their parent: Frappe checks
@@ -64,6 +64,7 @@ RULES = {
 	"AI Engagement Log": Rule(user_field="user"),
 	"Assessment Insight": Rule(family_status=SHARED),
 	"Behaviour Incident": Rule(family=False),
+	"AI Intervention": Rule(family=False),
 }
 
 # the app's records students or guardians may read (their DocPerms grant read): no staff residue on these
@@ -76,6 +77,7 @@ CHILD_PARENTS = {
 	"AI Risk Factor": "AI Student Profile",
 	"AI Course Standing": "AI Student Profile",
 	"Assessment Insight Gap": "Assessment Insight",
+	"AI Intervention Check-in": "AI Intervention",
 }
 
 

@@ -15,6 +15,7 @@ class AssessmentInsightGap(Document):
 
 		assessment_criteria: DF.Link
 		gap: DF.Float
+		group_count: DF.Int
 		group_mean: DF.Float
 		maximum_score: DF.Float
 		note: DF.SmallText | None
