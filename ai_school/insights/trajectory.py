@@ -21,6 +21,7 @@ placed in the term that holds it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import asdict, dataclass
 
@@ -67,6 +68,8 @@ def term_points(students: list[str], context: risk.Context | None = None) -> dic
 		data, as_of=context.on_date, students=students, settings=cutpoints.feature_settings()
 	):
 		term = ends[features.term]
+		if features.term != context.term and not _has_evidence(features):
+			continue  # listed as enrolled in the context's term only: nothing on record in this one
 		score = abc_score(features, cutpoints)
 		out[features.student].append(
 			TermPoint(
@@ -92,13 +95,30 @@ def previous_term_levels(
 	context = context or risk.load_context()
 	if context is None or len(context.terms) < 2:
 		return None, {}
-	previous = context.terms[-2].name
+	previous = context.terms[-2]
+	# the records up to the end of that term are enough (half the loading of the whole trajectory)
+	until_then = dataclasses.replace(
+		context,
+		term=previous.name,
+		terms=context.terms[:-1],
+		on_date=min(context.on_date, previous.end),
+		school_days=[day for day in context.school_days if day <= previous.end],
+		collect_medians=False,
+	)
 	levels = {}
-	for student, points in term_points(students, context).items():
+	for student, points in term_points(students, until_then).items():
 		for point in points:
-			if point.term == previous:
+			if point.term == previous.name and _had_records(point):
 				levels[student] = point.risk_level
-	return previous, levels
+	return previous.name, levels
+
+
+def _has_evidence(features) -> bool:
+	return bool(features.courses or features.days_recorded or features.incidents)
+
+
+def _had_records(point: TermPoint) -> bool:
+	return point.attendance_pct is not None or point.average_pct is not None
 
 
 def intervention_markers(student: str, terms: list[TermPoint]) -> list[dict]:

@@ -11,13 +11,20 @@ frappe.provide("ai_school.insights");
 	const fmt_points = (value) => format_number(value || 0, null, 0);
 
 	const CSS = `
+		.ai-ew-card { border: 1px solid var(--border-color); border-radius: var(--border-radius-md, 8px);
+			background: var(--card-bg, var(--fg-color)); padding: var(--padding-md, 12px) var(--padding-lg, 20px);
+			margin-bottom: var(--margin-md, 12px); }
+		.ai-ew-card .ai-ew-title { font-weight: 600; font-size: var(--text-md); color: var(--heading-color, var(--text-color));
+			margin-bottom: var(--padding-sm, 8px); }
 		.ai-ew { --ai-ew-gap: var(--padding-md, 12px); }
 		.ai-ew .ai-ew-head { display: flex; flex-wrap: wrap; align-items: center; gap: var(--ai-ew-gap); }
 		.ai-ew .ai-ew-stat { display: flex; flex-direction: column; min-width: 90px; }
 		.ai-ew .ai-ew-stat .ai-ew-label { font-size: var(--text-xs); color: var(--text-muted); }
 		.ai-ew .ai-ew-stat .ai-ew-value { font-size: var(--text-lg); font-weight: 600; color: var(--text-color); }
 		.ai-ew .ai-ew-tier { font-size: var(--text-md); padding: 4px 12px; border-radius: var(--border-radius-full, 999px);
-			font-weight: 600; }
+			font-weight: 600; white-space: nowrap; }
+		.ai-ew table .ai-ew-tier, .ai-ew .ai-ew-legend .ai-ew-tier { font-size: var(--text-xs); padding: 2px 8px; }
+		.ai-ew .ai-ew-tiers .chart-legend { display: none; }
 		.ai-ew .ai-ew-tier.red { background: var(--red-100); color: var(--red-700); }
 		.ai-ew .ai-ew-tier.orange { background: var(--orange-100); color: var(--orange-700); }
 		.ai-ew .ai-ew-tier.yellow { background: var(--yellow-100); color: var(--yellow-700); }
@@ -54,35 +61,37 @@ frappe.provide("ai_school.insights");
 		frappe.dom.set_style(CSS, "ai-school-insights-panels");
 	}
 
-	// One panel per form: a dashboard section at the top, replaced on every refresh. Returns the body, or
-	// null when a newer refresh started while the request was out.
+	// One panel per form: a card above the form's tabs (a tabbed form keeps its dashboard in the Connections
+	// tab), replaced on every refresh. Returns the panel's body, or null when a newer refresh started while
+	// the request was out.
 	function section(frm, key, label, token) {
 		if (frm[`__ai_ew_${key}`] !== token) return null;
 		ensure_style();
-		frm.dashboard.parent.find(`.ai-ew-section-${key}`).remove();
-		const body = frm.dashboard.add_section(
-			`<div class="ai-ew"></div>`,
-			label,
-			`custom ai-ew-section-${key}`
-		);
-		const wrapper = $(body).closest(".form-dashboard-section");
-		wrapper.prependTo(frm.dashboard.parent);
-		frm.dashboard.show && frm.dashboard.show();
-		return $(body).find(".ai-ew");
+		remove(frm, key);
+		const card = $(`<div class="ai-ew-card ai-ew-section-${key}">
+			<div class="ai-ew-title">${esc(label)}</div><div class="ai-ew"></div></div>`);
+		const page = frm.layout.wrapper.find(".form-page").first();
+		if (page.length) card.insertBefore(page);
+		else card.prependTo(frm.layout.wrapper);
+		return card.find(".ai-ew");
+	}
+
+	function remove(frm, key) {
+		frm.layout && frm.layout.wrapper.find(`.ai-ew-section-${key}`).remove();
 	}
 
 	function start(frm, key) {
 		const token = {};
 		frm[`__ai_ew_${key}`] = token;
-		frm.dashboard.parent.find(`.ai-ew-section-${key}`).remove();
+		remove(frm, key);
 		return token;
 	}
 
 	function tier_pill(level, colour) {
 		if (!level) return `<span class="ai-ew-tier gray">${__("Not computed")}</span>`;
-		return `<span class="ai-ew-tier ${esc(colour || "gray")}" title="${esc(__("Risk tier"))}">${esc(
-			__(level)
-		)} ${esc(__("risk"))}</span>`;
+		return `<span class="ai-ew-tier ${esc(colour || "gray")}" title="${esc(
+			__("Risk tier")
+		)}">${esc(__(level))} ${esc(__("risk"))}</span>`;
 	}
 
 	function stat(label, value) {
@@ -97,7 +106,8 @@ frappe.provide("ai_school.insights");
 	}
 
 	function reasons_list(reasons) {
-		if (!reasons.length) return `<div class="ai-ew-muted">${__("No reasons recorded yet.")}</div>`;
+		if (!reasons.length)
+			return `<div class="ai-ew-muted">${__("No reasons recorded yet.")}</div>`;
 		const items = reasons.map((row) => {
 			const none = !row.impact;
 			return `<li class="${none ? "ai-ew-none" : ""}">
@@ -132,14 +142,20 @@ frappe.provide("ai_school.insights");
 				}</div>`
 		);
 		const rows = terms.map(
-			(t) => `<tr><td>${esc(t.term)}${t.complete ? "" : ` <span class="ai-ew-muted">(${esc(
-				__("so far")
-			)})</span>`}</td>
+			(t) => `<tr><td>${esc(t.term)}${
+				t.complete ? "" : ` <span class="ai-ew-muted">(${esc(__("so far"))})</span>`
+			}</td>
 				<td>${fmt_points(t.risk_score)} · ${esc(__(t.risk_level))}</td>
 				<td>${fmt_pct(t.attendance_pct)}</td><td>${fmt_pct(t.average_pct)}</td></tr>`
 		);
 		return `<div class="ai-ew-chart"></div>
-			${lines.length ? `<div class="ai-ew-muted">${__("Interventions started")}:</div>${lines.join("")}` : ""}
+			${
+				lines.length
+					? `<div class="ai-ew-muted">${__("Interventions started")}:</div>${lines.join(
+							""
+					  )}`
+					: ""
+			}
 			<table class="ai-ew-table"><thead><tr><th>${__("Term")}</th><th>${__("Risk score")}</th>
 				<th>${__("Attendance")}</th><th>${__("Average")}</th></tr></thead>
 				<tbody>${rows.join("")}</tbody></table>`;
@@ -149,12 +165,19 @@ frappe.provide("ai_school.insights");
 		const terms = trajectory.terms || [];
 		const el = container.find(".ai-ew-chart").get(0);
 		if (!el || !terms.length || !frappe.Chart) return null;
-		const started = new Set((trajectory.interventions || []).map((m) => m.term).filter(Boolean));
-		const labels = terms.map((t) => (started.has(t.term) ? `${term_label(t)} ⚑` : term_label(t)));
+		const started = new Set(
+			(trajectory.interventions || []).map((m) => m.term).filter(Boolean)
+		);
+		const labels = terms.map((t) =>
+			started.has(t.term) ? `${term_label(t)} ⚑` : term_label(t)
+		);
 		const datasets = [{ name: __("Risk score"), values: terms.map((t) => t.risk_score || 0) }];
 		const colors = ["red"];
 		if (terms.every((t) => t.attendance_pct != null)) {
-			datasets.push({ name: __("Attendance %"), values: terms.map((t) => t.attendance_pct) });
+			datasets.push({
+				name: __("Attendance %"),
+				values: terms.map((t) => t.attendance_pct),
+			});
 			colors.push("blue");
 		}
 		const thresholds = trajectory.thresholds || {};
@@ -170,7 +193,7 @@ frappe.provide("ai_school.insights");
 			height: 220,
 			data: { labels, datasets, yMarkers: y_markers },
 			colors,
-			axisOptions: { xIsSeries: 1, shortenYAxisNumbers: 0 },
+			axisOptions: { xIsSeries: 0, shortenYAxisNumbers: 0 },
 			lineOptions: { dotSize: 5, regionFill: 0 },
 			tooltipOptions: { formatTooltipY: (value) => format_number(value, null, 1) },
 		});
@@ -183,7 +206,11 @@ frappe.provide("ai_school.insights");
 		const token = start(frm, "student");
 		if (!onload || frm.is_new()) return;
 		frappe
-			.call({ method: API + "get_student_panel", args: { student: frm.doc.name }, type: "GET" })
+			.call({
+				method: API + "get_student_panel",
+				args: { student: frm.doc.name },
+				type: "GET",
+			})
 			.then((r) => render_student(frm, token, r.message));
 	};
 
@@ -200,39 +227,61 @@ frappe.provide("ai_school.insights");
 			p && p.last_computed
 				? `<span class="ai-ew-muted" title="${esc(p.model_version || "")}">${__(
 						"Computed {0}",
-						[esc(frappe.datetime.comment_when(p.last_computed))]
+						[
+							// Frappe's own markup: a relative time it keeps up to date
+							frappe.datetime.comment_when(p.last_computed),
+						]
 				  )}</span>`
 				: "",
 			data.can_recompute
-				? `<button class="btn btn-xs btn-default ai-ew-recompute">${__("Recompute")}</button>`
+				? `<button class="btn btn-xs btn-default ai-ew-recompute">${__(
+						"Recompute"
+				  )}</button>`
 				: "",
 		];
 		const concern = data.reasons.filter((r) => r.impact > 0);
 		const rest = data.reasons.filter((r) => !(r.impact > 0));
 		const standings = data.course_standings.length
-			? `<table class="ai-ew-table"><thead><tr><th>${__("Course")}</th><th>${__("Score")}</th>
+			? `<table class="ai-ew-table"><thead><tr><th>${__("Course")}</th><th>${__(
+					"Score"
+			  )}</th>
 				<th>${__("Standing")}</th><th>${__("Trend")}</th></tr></thead><tbody>${data.course_standings
 					.map(
-						(c) => `<tr><td>${esc(c.course_name || c.course)}</td><td>${fmt_pct(c.score_percent)}</td>
+						(c) => `<tr><td>${esc(c.course_name || c.course)}</td><td>${fmt_pct(
+							c.score_percent
+						)}</td>
 						<td>${esc(__(c.standing || ""))}</td><td>${esc(__(c.trend || "—"))}</td></tr>`
 					)
 					.join("")}</tbody></table>`
 			: `<div class="ai-ew-muted">${__("No results this term yet.")}</div>`;
 		let interventions = "";
 		if (data.interventions_available) {
-			const rows = data.interventions.map(
-				(i) => `<div>${link("AI Intervention", i.name, i.title || i.goal || i.name)}
-					<span class="ai-ew-muted">${esc(__(i.status || ""))}${
-					i.start_date ? ` · ${esc(frappe.datetime.str_to_user(i.start_date))}` : ""
-				}</span></div>`
-			);
+			const rows = data.interventions.map((i) => {
+				const details = [
+					__(i.status || ""),
+					i.start_date
+						? __("from {0}", [frappe.datetime.str_to_user(i.start_date)])
+						: "",
+					i.owner_user ? frappe.user.full_name(i.owner_user) : "",
+				].filter(Boolean);
+				return `<div>${link("AI Intervention", i.name, i.title || i.goal || i.name)}
+					<span class="ai-ew-muted">${esc(details.join(" · "))}</span></div>`;
+			});
 			interventions = `<div><h6>${__("Open interventions")}</h6>${
 				rows.length ? rows.join("") : `<div class="ai-ew-muted">${__("None open.")}</div>`
-			}</div>`;
+			}<button class="btn btn-xs btn-default ai-ew-new-intervention" style="margin-top: 6px">${__(
+				"New intervention"
+			)}</button></div>`;
 		}
 		box.html(`
 			<div class="ai-ew-head">${head.join("")}</div>
-			${p ? "" : `<div class="ai-ew-muted">${__("No risk profile yet: it is computed daily and after new results or attendance.")}</div>`}
+			${
+				p
+					? ""
+					: `<div class="ai-ew-muted">${__(
+							"No risk profile yet: it is computed daily and after new results or attendance."
+					  )}</div>`
+			}
 			<div class="ai-ew-grid">
 				<div><h6>${__("Why")}</h6>${reasons_list(concern.concat(rest))}</div>
 				<div><h6>${__("Trajectory")}</h6>${trajectory_html(data.trajectory)}</div>
@@ -240,6 +289,9 @@ frappe.provide("ai_school.insights");
 				${interventions}
 			</div>`);
 		draw_trajectory(box, data.trajectory);
+		box.find(".ai-ew-new-intervention").on("click", () => {
+			frappe.new_doc("AI Intervention", { student: frm.doc.name });
+		});
 		box.find(".ai-ew-recompute").on("click", () => {
 			frappe
 				.call({
@@ -275,31 +327,40 @@ frappe.provide("ai_school.insights");
 		if (!box || !data) return;
 		const levels = Object.keys(data.tiers);
 		const colour_of = (level) =>
-			({ red: "red", orange: "orange", yellow: "yellow", green: "green" }[data.colours[level]] ||
-			"light-grey");
+			({ red: "red", orange: "orange", yellow: "yellow", green: "green" }[
+				data.colours[level]
+			] || "light-grey");
 		const legend = levels
 			.map(
 				(level) =>
-					`<span>${tier_pill(level === "Not computed" ? null : level, data.colours[level])} ${
-						data.tiers[level]
-					}</span>`
+					`<span>${tier_pill(
+						level === "Not computed" ? null : level,
+						data.colours[level]
+					)} ${data.tiers[level]}</span>`
 			)
 			.join("");
 		const moved = data.moved.length
 			? data.moved
 					.map(
-						(m) => `<div><span class="${m.direction === "up" ? "ai-ew-up" : "ai-ew-down"}">${
-							m.direction === "up" ? "▲" : "▼"
-						}</span> ${link("Student", m.student, m.student_name)}: ${esc(__(m.from))} → ${esc(
-							__(m.to)
-						)}</div>`
+						(m) =>
+							`<div><span class="${
+								m.direction === "up" ? "ai-ew-up" : "ai-ew-down"
+							}">${m.direction === "up" ? "▲" : "▼"}</span> ${link(
+								"Student",
+								m.student,
+								m.student_name
+							)}: ${esc(__(m.from))} → ${esc(__(m.to))}</div>`
 					)
 					.join("")
 			: `<div class="ai-ew-muted">${
-					data.previous_term ? __("Nobody changed tier.") : __("No earlier term to compare with.")
+					data.previous_term
+						? __("Nobody changed tier.")
+						: __("No earlier term to compare with.")
 			  }</div>`;
 		const at_risk = data.at_risk.length
-			? `<table class="ai-ew-table"><thead><tr><th>${__("Student")}</th><th>${__("Tier")}</th>
+			? `<table class="ai-ew-table"><thead><tr><th>${__("Student")}</th><th>${__(
+					"Tier"
+			  )}</th>
 				<th>${__("Score")}</th><th>${__("Top reason")}</th></tr></thead><tbody>${data.at_risk
 					.map(
 						(s) => `<tr><td>${link("Student", s.student, s.student_name)}</td>
@@ -327,7 +388,9 @@ frappe.provide("ai_school.insights");
 				height: 220,
 				data: {
 					labels: shown.map((level) => __(level)),
-					datasets: [{ name: __("Students"), values: shown.map((level) => data.tiers[level]) }],
+					datasets: [
+						{ name: __("Students"), values: shown.map((level) => data.tiers[level]) },
+					],
 				},
 				colors: shown.map(colour_of),
 			});
@@ -354,7 +417,11 @@ frappe.provide("ai_school.insights");
 		if (!box) return;
 		const change =
 			insight.trend_points != null
-				? `${insight.trend_points > 0 ? "+" : ""}${format_number(insight.trend_points, null, 1)}`
+				? `${insight.trend_points > 0 ? "+" : ""}${format_number(
+						insight.trend_points,
+						null,
+						1
+				  )}`
 				: "";
 		const head = [
 			`<span class="indicator-pill ${
@@ -382,7 +449,9 @@ frappe.provide("ai_school.insights");
 			link("Assessment Insight", insight.name, __("Open insight")),
 		];
 		const gaps = (insight.gaps || []).length
-			? `<table class="ai-ew-table"><thead><tr><th>${__("Criterion")}</th><th>${__("Score")}</th>
+			? `<table class="ai-ew-table"><thead><tr><th>${__("Criterion")}</th><th>${__(
+					"Score"
+			  )}</th>
 				<th>${__("Group mean")}</th><th>${__("Gap")}</th><th></th></tr></thead><tbody>${insight.gaps
 					.map(
 						(g) => `<tr><td>${esc(g.assessment_criteria)}</td>
@@ -390,14 +459,16 @@ frappe.provide("ai_school.insights");
 						<td>${format_number(g.group_mean, null, 1)}</td>
 						<td class="${g.gap < 0 ? "ai-ew-up" : g.gap > 0 ? "ai-ew-down" : ""}">${
 							g.gap > 0 ? "+" : ""
-						}${format_number(g.gap, null, 1)}</td><td class="ai-ew-muted">${esc(g.note || "")}</td></tr>`
+						}${format_number(g.gap, null, 1)}</td><td class="ai-ew-muted">${esc(
+							g.note || ""
+						)}</td></tr>`
 					)
 					.join("")}</tbody></table>`
 			: `<div class="ai-ew-muted">${__("No criteria to compare.")}</div>`;
 		box.html(`<div class="ai-ew-head">${head.join("")}</div>
 			<div class="ai-ew-grid"><div><h6>${__("Against the group, per criterion")}</h6>${gaps}</div>
 			<div><h6>${__("Suggestions")}</h6><div class="ai-ew-suggestions">${
-				insight.suggestions || `<span class="ai-ew-muted">${__("None yet.")}</span>`
-			}</div></div></div>`);
+			insight.suggestions || `<span class="ai-ew-muted">${__("None yet.")}</span>`
+		}</div></div></div>`);
 	}
 })();
