@@ -14,6 +14,7 @@ from ai_school import education_data
 from ai_school.core.tutor.modes import GroupModeOverride, ModeReason
 
 DOCTYPE = "AI Tutor Group Mode"
+DAY_FORMAT = "EEEE d MMMM"  # "Friday 4 December": a student reads it, not a date column
 FIELDS = ["name", "student_group", "course", "mode", "from_date", "to_date", "reason"]
 
 
@@ -48,7 +49,7 @@ def describe(why: ModeReason, now=None) -> str:
 		course = education_data.get_course_title(window.course)
 		until = format_time(why.until.time(), "HH:mm")
 		if why.until.date() != getdate(now or now_datetime()):
-			until = f"{formatdate(why.until.date())} {until}"
+			until = f"{formatdate(why.until.date(), DAY_FORMAT)} {until}"
 		return _("{0} assessment today {1}–{2}: the tutor can't help with {0} until {3}.").format(
 			course,
 			format_time(window.from_time, "HH:mm"),
@@ -57,7 +58,7 @@ def describe(why: ModeReason, now=None) -> str:
 		)
 	if why.source == "group_mode":
 		override = why.override
-		last_day = formatdate(add_days(why.until.date(), -1))
+		last_day = formatdate(add_days(why.until.date(), -1), DAY_FORMAT)
 		return _("{0} until {1}, set by your teacher: {2}").format(
 			mode_label(override.mode), last_day, override.reason
 		)

@@ -276,6 +276,16 @@ class TestTranscripts(TutorStaffCase):
 		frappe.set_user(self.teacher.user)
 		self.assertEqual(self.transcripts(student_group=self.other_group), [])
 
+	def test_the_transcripts_page_is_for_staff(self):
+		from frappe.desk.desk_page import getpage
+
+		frappe.set_user(self.teacher.user)
+		getpage("tutor-transcripts")
+		self.assertEqual(frappe.response.docs[-1].name, "tutor-transcripts")
+		frappe.set_user(self.a.user)
+		with self.assertRaises(frappe.PermissionError):
+			getpage("tutor-transcripts")
+
 	def test_the_page_offers_an_instructors_groups_of_this_year(self):
 		frappe.set_user(self.teacher.user)
 		self.assertEqual(tutor.get_transcript_filters()["groups"], [self.group])
@@ -315,6 +325,21 @@ class TestGroupMode(TutorStaffCase):
 		# the other group's students are not affected
 		frappe.set_user("Administrator")
 		self.assertEqual(self.mode_of(self.session_c), Mode.LEARNING)
+
+	def test_the_badge_names_a_running_assessment_before_a_group_mode(self):
+		self.set_mode(self.teacher.user, self.group, "Guided")
+		utils.make_assessment_result(self.b.name, self.group, self.maths, {"AI Tutor Test": (5, 10)})
+		plan = frappe.get_all("Assessment Plan", filters={"student_group": self.group}, pluck="name")[0]
+		frappe.db.set_value(
+			"Assessment Plan",
+			plan,
+			{"schedule_date": nowdate(), "from_time": "00:00:00", "to_time": "23:59:00"},
+		)
+		frappe.set_user(self.b.user)
+		history = tutor.get_history(self.session_b)
+		self.assertEqual((history["mode"], history["mode_source"]), ("blocked", "assessment"))
+		title = frappe.db.get_value("Course", self.maths, "course_name")
+		self.assertIn(f"{title} assessment today 00:00–23:59", history["mode_reason"])
 
 	def test_the_strictest_mode_in_force_wins_first_and_last_day_included(self):
 		self.set_mode(self.manager, self.group, "Guided", add_days(nowdate(), -3), nowdate())  # ends today
