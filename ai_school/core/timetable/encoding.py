@@ -104,7 +104,7 @@ class TimetableModel(ConstraintEncodings):
 		self.cover: dict[str, dict[Slot, list[cp_model.IntVar]]] = {}
 		self.room_choice: dict[str, dict[str, cp_model.IntVar]] = {}
 		self.single_room: dict[str, str] = {}
-		self._busy: dict[tuple[str, str, Slot], Any] = {}
+		self._busy: dict[tuple[str, str, Slot, str], Any] = {}
 		self._used: dict[tuple[str, str, int], Any] = {}
 		self._start_var: dict[str, cp_model.IntVar] = {}
 		self._teaching_start_var: dict[str, cp_model.IntVar] = {}
@@ -195,13 +195,15 @@ class TimetableModel(ConstraintEncodings):
 			self._teaching_start_var[lesson_id] = var
 		return self._teaching_start_var[lesson_id]
 
-	def busy(self, resource: str, resource_id: str, slot: Slot) -> Any:
-		"""0/1 Boolean (or constant 0): the teacher/student set is busy at ``slot``."""
-		key = (resource, resource_id, slot)
+	def busy(self, resource: str, resource_id: str, slot: Slot, tag: str = "") -> Any:
+		"""0/1 Boolean (or constant 0): the teacher/student set is busy at ``slot`` (with a lesson tagged
+		``tag``, when given)."""
+		key = (resource, resource_id, slot, tag)
 		if key not in self._busy:
 			covering = [
 				v
 				for le in self.index.lessons_of.get((resource, resource_id), ())
+				if not tag or tag in self.index.lessons[le].tags
 				for v in self.cover[le].get(slot, ())
 			]
 			if not covering:
@@ -219,9 +221,9 @@ class TimetableModel(ConstraintEncodings):
 				self._busy[key] = var
 		return self._busy[key]
 
-	def day_busy(self, resource: str, resource_id: str, day: int) -> list[Any]:
+	def day_busy(self, resource: str, resource_id: str, day: int, tag: str = "") -> list[Any]:
 		return [
-			self.busy(resource, resource_id, (day, p))
+			self.busy(resource, resource_id, (day, p), tag)
 			for p in range(self.problem.periods_per_day)
 			if (day, p) not in self.problem.breaks
 		]

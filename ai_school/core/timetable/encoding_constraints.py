@@ -130,7 +130,7 @@ class ConstraintEncodings:
 	def add_max_hours_daily(self, c: MaxHoursDaily) -> None:
 		for resource_id in self.targets(c):
 			for day in range(self.problem.num_days):
-				busy = self.day_busy(c.resource, resource_id, day)
+				busy = self.day_busy(c.resource, resource_id, day, c.tag)
 				self.soft_or_hard(c, sum(busy), c.max_hours, len(busy), c.label())
 
 	def add_min_hours_daily(self, c: MinHoursDaily) -> None:
@@ -172,7 +172,7 @@ class ConstraintEncodings:
 				for start in range(self.problem.periods_per_day - length + 1):
 					window = range(start, start + length)
 					if all(p in usable for p in window):
-						busy = sum(self.busy(c.resource, resource_id, (day, p)) for p in window)
+						busy = sum(self.busy(c.resource, resource_id, (day, p), c.tag) for p in window)
 						self.soft_or_hard(c, busy, c.max_hours, length, c.label())
 
 	def add_early(self, c: EarlyMaxBeginningsAtSecondHour) -> None:

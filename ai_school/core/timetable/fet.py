@@ -584,6 +584,19 @@ def _max_hours(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
 	return MaxHoursDaily, {"max_hours": _int(_text(e, "Maximum_Hours_Daily"))}
 
 
+def _tag(e: ET.Element) -> str:
+	# teachers' variants name it Activity_Tag_Name, students' Activity_Tag
+	return _text(e, "Activity_Tag_Name") or _text(e, "Activity_Tag")
+
+
+def _tag_max_hours(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
+	return MaxHoursDaily, {"max_hours": _int(_text(e, "Maximum_Hours_Daily")), "tag": _tag(e)}
+
+
+def _tag_max_continuously(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
+	return MaxHoursContinuously, {"max_hours": _int(_text(e, "Maximum_Hours_Continuously")), "tag": _tag(e)}
+
+
 def _min_hours(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
 	allow = _text(e, "Allow_Empty_Days", "true").strip().lower() != "false"
 	return MinHoursDaily, {"min_hours": _int(_text(e, "Minimum_Hours_Daily")), "allow_empty_days": allow}
@@ -839,6 +852,8 @@ _HANDLERS: dict[str, Handler] = {
 	**_family("MaxDaysPerWeek", _max_days, students=False),
 	**_family("EarlyMaxBeginningsAtSecondHour", _early, teachers=False),
 	**_family("MaxHoursContinuously", _max_continuously),
+	**_family("ActivityTagMaxHoursDaily", _tag_max_hours),
+	**_family("ActivityTagMaxHoursContinuously", _tag_max_continuously),
 	**_family("MinDaysPerWeek", _min_days, students=False),
 	**_family("IntervalMaxDaysPerWeek", _interval_max_days),
 	"ConstraintActivityPreferredRoom": _room_wish("preferred", _by_activity),

@@ -218,9 +218,16 @@ class MaxGaps(ResourceConstraint):
 
 @dataclass
 class MaxHoursDaily(ResourceConstraint):
-	"""At most ``max_hours`` busy periods per day. Cost: one unit per period above."""
+	"""At most ``max_hours`` busy periods per day. Cost: one unit per period above.
+
+	With ``tag``, only periods of lessons carrying that tag count (FET's *activity tag max hours daily*)."""
 
 	max_hours: int = 0
+	tag: str = ""
+
+	def describe(self) -> str:
+		base = super().describe()
+		return f"{base} [{self.tag}]" if self.tag else base
 
 
 @dataclass
@@ -274,9 +281,17 @@ class IntervalMaxDaysPerWeek(ResourceConstraint):
 class MaxHoursContinuously(ResourceConstraint):
 	"""At most ``max_hours`` busy periods in a row; breaks and the resource's unavailable slots
 	interrupt a run. Cost: one unit per run of ``max_hours + 1`` consecutive busy periods (a run
-	two periods too long counts twice)."""
+	two periods too long counts twice).
+
+	With ``tag``, only periods of lessons carrying that tag count, so a lesson without the tag also ends
+	the run (FET's *activity tag max hours continuously*)."""
 
 	max_hours: int = 0
+	tag: str = ""
+
+	def describe(self) -> str:
+		base = super().describe()
+		return f"{base} [{self.tag}]" if self.tag else base
 
 
 @dataclass

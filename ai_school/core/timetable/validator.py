@@ -221,15 +221,21 @@ class _Validator:
 	def start(self, lesson_id: str) -> Slot:
 		return self.assignments[lesson_id].start
 
-	def busy_periods(self, resource: str, resource_id: str, day: int) -> set[int]:
-		return {p for (d, p) in self.busy.get((resource, resource_id), {}) if d == day}
+	def busy_periods(self, resource: str, resource_id: str, day: int, tag: str = "") -> set[int]:
+		return {
+			p
+			for (d, p), lessons in self.busy.get((resource, resource_id), {}).items()
+			if d == day and (not tag or any(tag in self.index.lessons[le].tags for le in lessons))
+		}
 
 	def per_resource_day(self, constraint):
-		"""Yield ``(resource_id, label, day, busy periods)`` for each targeted resource and day."""
+		"""Yield ``(resource_id, label, day, busy periods)`` for each targeted resource and day (periods of
+		lessons with the constraint's tag only, for the rules that take one)."""
+		tag = getattr(constraint, "tag", "")
 		for resource_id in self.index.resource_ids(constraint):
 			who = self.index.label(constraint.resource, resource_id)
 			for day in range(self.problem.num_days):
-				yield resource_id, who, day, self.busy_periods(constraint.resource, resource_id, day)
+				yield resource_id, who, day, self.busy_periods(constraint.resource, resource_id, day, tag)
 
 	def gaps(self, resource: str, resource_id: str, day: int, busy: set[int]) -> int:
 		usable = self.index.usable_periods(resource, resource_id, day)

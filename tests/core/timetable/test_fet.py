@@ -27,6 +27,8 @@ from ai_school.core.timetable.model import (
 	Assignment,
 	Lesson,
 	MaxGaps,
+	MaxHoursContinuously,
+	MaxHoursDaily,
 	MinDaysBetween,
 	Ordered,
 	PreferredRooms,
@@ -495,3 +497,40 @@ def test_fet_counts_inactive_components_in_subactivities_rules(tmp_path):
 	timetable = read_fet_timetable(found[0], problem)
 	assert timetable["7"].start == (0, 0)
 	assert validate(problem, timetable).hard_violations == []
+
+
+def test_activity_tag_max_hours_rules_import_with_their_tag():
+	problem, report = import_fet(
+		_constraints_only(
+			"<ConstraintTeacherActivityTagMaxHoursDaily><Weight_Percentage>100</Weight_Percentage>"
+			"<Teacher_Name>Cid</Teacher_Name><Activity_Tag_Name>Lab</Activity_Tag_Name>"
+			"<Maximum_Hours_Daily>1</Maximum_Hours_Daily></ConstraintTeacherActivityTagMaxHoursDaily>"
+			"<ConstraintStudentsActivityTagMaxHoursContinuously><Weight_Percentage>90</Weight_Percentage>"
+			"<Activity_Tag>Lab</Activity_Tag><Maximum_Hours_Continuously>2</Maximum_Hours_Continuously>"
+			"</ConstraintStudentsActivityTagMaxHoursContinuously>"
+		)
+	)
+	assert report.fully_supported
+	daily = next(c for c in problem.constraints if isinstance(c, MaxHoursDaily))
+	assert (daily.resource, daily.ids, daily.max_hours, daily.tag, daily.is_hard) == (
+		"teacher",
+		["Cid"],
+		1,
+		"Lab",
+		True,
+	)
+	run = next(c for c in problem.constraints if isinstance(c, MaxHoursContinuously))
+	assert (run.resource, run.ids, run.max_hours, run.tag, run.weight) == ("students", [], 2, "Lab", 90.0)
+
+
+@needs_fet_cl
+@needs_fet_data
+def test_fet_timetable_with_activity_tag_rules_passes_our_validator(tmp_path):
+	# Anna University's file: every teacher at most 1 "Theory" period in a row (hard), enforced by both
+	fet_file = FET_EXAMPLES / "FET-5-official/India/Chennai/Anna-University/timetable_July_Nov_09_9.fet"
+	problem, report = import_fet(fet_file)
+	assert report.fully_supported
+	assert any(getattr(c, "tag", "") == "Theory" for c in problem.constraints)
+	result, found = _run_fet(tmp_path, fet_file, seconds=60)
+	assert "Simulation successful" in result
+	assert validate(problem, read_fet_timetable(found[0], problem)).hard_violations == []

@@ -424,3 +424,35 @@ def test_validator_catches_deliberately_broken_timetables(problem, data):
 		lesson = data.draw(st.sampled_from(doubles))
 		broken = {**assignments, lesson.id: Assignment(lesson.id, 0, 1, assignments[lesson.id].room)}
 		assert "break" in {v.kind for v in validate(problem, broken).hard_violations}
+
+
+def _tagged_day(lab_lessons: int, plain_lessons: int) -> list[Lesson]:
+	labs = [Lesson(f"lab{i}", "Science", ["t"], ["a"], tags=["lab"]) for i in range(lab_lessons)]
+	return labs + [Lesson(f"plain{i}", "Maths", ["t"], ["b"]) for i in range(plain_lessons)]
+
+
+def test_tag_max_hours_daily_counts_only_the_tagged_lessons():
+	# four lessons fill Smith's 4-period day: two labs fit a lab limit of 2, three don't
+	limit = MaxHoursDaily(resource="teacher", ids=["t"], max_hours=2, tag="lab")
+	fits = solve(one_day(_tagged_day(2, 2), [limit]), time_limit=10, num_workers=1)
+	assert fits.status in ("OPTIMAL", "FEASIBLE") and fits.report.hard_violations == []
+	# a generous limit: proving infeasibility ends the search at once, but a loaded machine may be slow to start
+	too_many = solve(one_day(_tagged_day(3, 1), [limit]), time_limit=60, num_workers=1)
+	assert too_many.status == "INFEASIBLE", too_many.status
+	# without the tag the same limit counts every lesson
+	untagged = dataclasses.replace(limit, tag="")
+	assert solve(one_day(_tagged_day(2, 2), [untagged]), time_limit=60, num_workers=1).status == "INFEASIBLE"
+
+
+def test_tag_max_hours_continuously_is_broken_by_an_untagged_lesson():
+	# 2 labs + 1 other lesson in 3 periods: lab, other, lab keeps every lab run at 1
+	limit = MaxHoursContinuously(resource="teacher", ids=["t"], max_hours=1, tag="lab")
+	solution = solve(one_day(_tagged_day(2, 1), [limit], periods=3), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL"
+	assert solution.assignments["plain0"].start == (0, 1)
+	# 3 labs + 1 other in 4 periods: one lab run of 2 is unavoidable, so the soft rule costs exactly one unit
+	soft = dataclasses.replace(limit, weight=50)
+	solution = solve(one_day(_tagged_day(3, 1), [soft]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL"
+	assert solution.objective == soft.penalty
+	assert validate(one_day(_tagged_day(3, 1), [soft]), solution.assignments).soft_cost == soft.penalty
