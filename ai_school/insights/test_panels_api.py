@@ -49,6 +49,8 @@ class TestPanelsApi(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()  # everything below is rolled back when the class ends
+		# first names of their own: Frappe derives usernames from them, and a test on the same site creating
+		# the same name in parallel would collide on the unique username
 		today = getdate(nowdate())
 		cls.year = (
 			frappe.get_doc(
@@ -67,16 +69,16 @@ class TestPanelsApi(FrappeTestCase):
 		cls.make_weekend_holidays(add_days(today, -220), add_days(today, 140))
 
 		cls.course = utils.make_course()
-		cls.ada = utils.make_student("Ada")  # the trajectory's student
+		cls.ada = utils.make_student("PanelAda")  # the trajectory's student
 		cls.ben, cls.cy, cls.dee, cls.eli, cls.fay = (
-			utils.make_student(n) for n in "Ben Cy Dee Eli Fay".split()
+			utils.make_student(n) for n in "PanelBen PanelCy PanelDee PanelEli PanelFay".split()
 		)
-		cls.gus = utils.make_student("Gus")  # in the class, but inactive there
-		cls.other = utils.make_student("Olly")  # another class
-		cls.guardian = utils.make_guardian([cls.ada.name], "Alma")
-		cls.teacher = utils.make_instructor("Tess")
-		cls.other_teacher = utils.make_instructor("Toby")
-		cls.last_years_teacher = utils.make_instructor("Lara")
+		cls.gus = utils.make_student("PanelGus")  # in the class, but inactive there
+		cls.other = utils.make_student("PanelOlly")  # another class
+		cls.guardian = utils.make_guardian([cls.ada.name], "PanelAlma")
+		cls.teacher = utils.make_instructor("PanelTess")
+		cls.other_teacher = utils.make_instructor("PanelToby")
+		cls.last_years_teacher = utils.make_instructor("PanelLara")
 		cls.manager = utils.make_user(("Education Manager",))
 
 		members = [s.name for s in (cls.ada, cls.ben, cls.cy, cls.dee, cls.eli, cls.fay, cls.gus)]
@@ -342,6 +344,51 @@ class TestPanelsApi(FrappeTestCase):
 		self.assertEqual(
 			[(c["course"], c["score_percent"], c["standing"]) for c in panel["course_standings"]],
 			[(self.course, 30, "Weakness")],
+		)
+
+	def test_trajectory_marks_interventions_and_staff_see_the_open_ones(self):
+		self.build_adas_terms()
+		last_end = frappe.db.get_value("Academic Term", self.previous_term, "term_end_date")
+		started_last_term = self.intervention(add_days(last_end, -20))
+		closed = self.intervention(
+			add_days(nowdate(), -30), status="Completed", outcome="Attendance back to 96 %"
+		)
+		frappe.set_user(self.teacher.user)
+		markers = self.call("get_trajectory", student=self.ada.name)["interventions"]
+		self.assertEqual(
+			[(m["name"], m["term"], m["status"]) for m in markers],
+			[(started_last_term, self.previous_term, "Active"), (closed, self.term, "Completed")],
+		)
+		panel = self.call("get_student_panel", student=self.ada.name)
+		self.assertTrue(panel["interventions_available"])
+		self.assertEqual([i.name for i in panel["interventions"]], [started_last_term])
+		self.assertEqual(len(panel["trajectory"]["interventions"]), 2)
+		# a student shown their risk sees no staff records
+		utils.make_profile(self.ada.name, risk_score=60, risk_level="Critical")
+		with ai_school_settings(share_risk_with_students=1):
+			frappe.set_user(self.ada.user)
+			panel = self.call("get_student_panel", student=self.ada.name)
+			self.assertEqual((panel["interventions"], panel["trajectory"]["interventions"]), ([], []))
+			self.assertFalse(panel["interventions_available"])
+			self.assertEqual(len(panel["trajectory"]["terms"]), 2)
+
+	def intervention(self, start_date, **values) -> str:
+		return (
+			frappe.get_doc(
+				{
+					"doctype": "AI Intervention",
+					"student": self.ada.name,
+					"status": "Planned",
+					"owner_user": self.teacher.user,
+					"goal": "Attend every day and resubmit the essay",
+					"start_date": start_date,
+					"duration_weeks": 6,
+					"checkin_cadence": "Weekly",
+					**values,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
 		)
 
 	# --- class health ------------------------------------------------------------------------------------

@@ -269,9 +269,12 @@ frappe.provide("ai_school.insights");
 			});
 			interventions = `<div><h6>${__("Open interventions")}</h6>${
 				rows.length ? rows.join("") : `<div class="ai-ew-muted">${__("None open.")}</div>`
-			}<button class="btn btn-xs btn-default ai-ew-new-intervention" style="margin-top: 6px">${__(
-				"New intervention"
-			)}</button></div>`;
+			}${
+				frappe.model.can_create("AI Intervention")
+					? `<button class="btn btn-xs btn-default ai-ew-new-intervention"
+						style="margin-top: 6px">${__("Start Intervention")}</button>`
+					: ""
+			}</div>`;
 		}
 		box.html(`
 			<div class="ai-ew-head">${head.join("")}</div>
@@ -290,7 +293,12 @@ frappe.provide("ai_school.insights");
 			</div>`);
 		draw_trajectory(box, data.trajectory);
 		box.find(".ai-ew-new-intervention").on("click", () => {
-			frappe.new_doc("AI Intervention", { student: frm.doc.name });
+			// prefilled with the tier and reasons (public/js/interventions.js), else a blank one
+			if (ai_school.interventions && ai_school.interventions.start) {
+				ai_school.interventions.start(frm.doc.name);
+			} else {
+				frappe.new_doc("AI Intervention", { student: frm.doc.name });
+			}
 		});
 		box.find(".ai-ew-recompute").on("click", () => {
 			frappe
