@@ -178,6 +178,7 @@ def get_submitted_results_of_plans(plans: list[str]) -> list[frappe._dict]:
 			"course",
 			"student_group",
 			"assessment_plan",
+			"grading_scale",
 			"total_score",
 			"maximum_score",
 		],

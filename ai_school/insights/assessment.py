@@ -176,7 +176,7 @@ def refresh_plan(plan: str) -> int:
 	group_scores = _scores(results)
 	course = results[0].course
 	previous = _previous_by_student([r.student for r in results], course, exclude_plan=plan)
-	pass_mark = _pass_mark()
+	pass_mark = pass_mark_for(results[0].grading_scale)
 	existing = _insights_by_result([r.name for r in results])
 	wording = Wording(course) if _wording_due(plan, results) else None
 	written = 0
@@ -244,9 +244,22 @@ def _previous_by_student(students: list[str], course: str, exclude_plan: str) ->
 	return previous
 
 
-def _pass_mark() -> float:
-	value = frappe.db.get_single_value("AI School Settings", "pass_mark")
-	return flt(value) if value not in (None, "") else 50.0
+def pass_mark_for(grading_scale: str | None) -> float:
+	"""AI School Settings' Pass Mark when the school set one (above 0 %), else the pass grade's threshold of
+	the result's grading scale (as the early warning reads it), else 50 %."""
+	from ai_school.core.insights.records import DEFAULT_PASS_MARK, GradeBand, GradingScale
+
+	value = flt(frappe.db.get_single_value("AI School Settings", "pass_mark"))
+	if value > 0:
+		return value
+	bands = education_data.get_grading_scale_bands(grading_scale) if grading_scale else []
+	if bands:
+		scale = GradingScale(
+			tuple(GradeBand(b.grade_code, flt(b.threshold), b.grade_description) for b in bands)
+		)
+		if scale.pass_mark is not None:
+			return scale.pass_mark
+	return DEFAULT_PASS_MARK
 
 
 def _insights_by_result(results: list[str]) -> dict[str, frappe._dict]:

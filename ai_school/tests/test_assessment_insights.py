@@ -172,6 +172,16 @@ class TestAssessmentInsights(FrappeTestCase):
 		self.assertIn("Down 35 points on the previous result in this course (90 %).", insight.suggestions)
 		self.assertEqual(self.insight_of(results[1]).trend, "Stable")  # 65 % both times
 
+	def test_pass_mark_is_the_schools_else_the_grading_scales_pass_grade(self):
+		scale = frappe.db.get_value("Assessment Plan", self.mark_class()[0], "grading_scale")
+		frappe.db.set_single_value("AI School Settings", "pass_mark", 0)
+		self.assertEqual(assessment.pass_mark_for(scale), 50)  # A 80, B 65, C 50, F 0: C is the pass grade
+		frappe.db.set_single_value("AI School Settings", "pass_mark", 60)
+		self.assertEqual(assessment.pass_mark_for(scale), 60)
+		assessment.drain_pending(commit=False)
+		insight = frappe.get_doc(INSIGHT, {"student": self.students[0].name, "group_size": 4})
+		self.assertIn("The total of 55 % is below the pass mark of 60 %.", insight.suggestions)
+
 	def test_insights_are_off_with_the_feature(self):
 		frappe.db.set_single_value("AI School Settings", "enable_insights", 0)
 		_plan, results = self.mark_class()
