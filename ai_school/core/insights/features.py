@@ -22,6 +22,7 @@ training (:func:`labelled_examples`).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import statistics
 from collections import defaultdict
@@ -247,6 +248,15 @@ class _Extractor:
 		self.attendance = _by_student(data.attendance)
 		self.incidents = _by_student(data.incidents)
 		self.tutor = _by_student(data.tutor or ())
+		# each student's record dates, oldest first, to find a term's rows by bisection
+		self.dates = {
+			name: {student: [row.date for row in rows] for student, rows in index.items()}
+			for name, index in (
+				("attendance", self.attendance),
+				("incidents", self.incidents),
+				("tutor", self.tutor),
+			)
+		}
 		given_days = sorted(set(data.school_days))
 		recorded_days = sorted({row.date for row in data.attendance})
 		self.school_days = {}
@@ -276,8 +286,11 @@ class _Extractor:
 
 	def _students(self, term: Term) -> set[str]:
 		found = {student for (student, name) in self.results if name == term.name}
-		for index in (self.attendance, self.incidents, self.tutor):
-			found.update(s for s, rows in index.items() if any(term.contains(r.date) for r in rows))
+		for index in self.dates.values():
+			for student, dates in index.items():
+				at = bisect.bisect_left(dates, term.start)
+				if at < len(dates) and dates[at] <= term.end:
+					found.add(student)
 		found.update(self.data.enrolments.get(term.name, ()))
 		return found
 
@@ -336,22 +349,31 @@ class _Extractor:
 
 	def _attendance(self, f: TermFeatures, term: Term, cutoff: dt.date) -> None:
 		absent_statuses = {ABSENT, LEAVE} if self.settings.count_leave_as_absent else {ABSENT}
-		days: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
-		for row in self.attendance.get(f.student, ()):
-			if term.start <= row.date <= cutoff:
-				days[row.date][0] += row.status in absent_statuses
-				days[row.date][1] += 1
-		shares = [Fraction(absent, total) for _, (absent, total) in sorted(days.items())]
+		rows = self.attendance.get(f.student, ())
+		dates = self.dates["attendance"].get(f.student, ())
+		# the share of each recorded day missed, oldest first: a whole day is 0 or 1 (an int, summed fast and
+		# exactly), a day marked lesson by lesson the exact fraction of its lessons
+		shares: list[int | Fraction] = []
+		day, absent, total = None, 0, 0
+		for row in rows[bisect.bisect_left(dates, term.start) : bisect.bisect_right(dates, cutoff)]:
+			if row.date != day:
+				if total:
+					shares.append(_share(absent, total))
+				day, absent, total = row.date, 0, 0
+			absent += row.status in absent_statuses
+			total += 1
+		if total:
+			shares.append(_share(absent, total))
 		f.days_recorded = len(shares)
 		if not shares:
 			return
-		absent = sum(shares, Fraction(0))
+		absent = sum(shares)
 		f.days_absent = float(absent)
 		f.absence_pct = float(100 * absent / len(shares))
 		f.absence_band = absence_band(absent, len(shares), self.settings)
 		recent = shares[-self.settings.recent_days :]
 		f.recent_days = len(recent)
-		f.recent_absence_pct = float(100 * sum(recent, Fraction(0)) / len(recent))
+		f.recent_absence_pct = float(100 * sum(recent) / len(recent))
 		run = longest = 0
 		for share in shares:
 			run = run + 1 if share == 1 else 0
@@ -396,6 +418,12 @@ class _Extractor:
 		attended = [p for p in past if p.absence_pct is not None]
 		if attended:
 			f.prev_absence_pct = attended[-1].absence_pct
+
+
+def _share(absent: int, total: int) -> int | Fraction:
+	if absent == 0 or absent == total:
+		return absent // total
+	return Fraction(absent, total)
 
 
 def _by_student(rows: Iterable[AttendanceRecord | Incident | TutorActivity]) -> Mapping[str, list]:
