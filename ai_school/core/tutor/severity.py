@@ -87,6 +87,14 @@ HIGH_RULES = frozenset(
 # a first-person statement that could be a figure of speech ("I'm gonna kill myself if I fail lol"): with a
 # joke and no plan it stays low (the instructors still hear of it)
 FIGURE_OF_SPEECH_RULES = frozenset({"sh.kill_myself", "sh.end_life", "sh.want_die"})
+# thoughts of self-harm rather than acts ("I think about hurting myself"): low unless they keep coming back or
+# come with a plan or means
+THOUGHT_RULES = frozenset({"sh.hurt_myself", "sh.self_harm", "sh.thinking_death", "sh.feel_like"})
+_THOUGHTS = re.compile(
+	r"\b(?:think|thinking|thought|thoughts)\s+(?:about|of)\s+(?:\w+\s+){0,2}(?:hurting|harming|cutting|burning|"
+	r"punishing)\s+myself\b|\b(?:feel|feeling|felt)\s+like\s+(?:hurting|harming|cutting)\s+myself\b|"
+	r"\burges?\s+to\s+(?:hurt|harm|cut)\b"
+)
 # rules that are high only when the student states the intent themselves ("I'm going to ..."), not when
 # they ask how something is done
 INTENT_RULES = frozenset(
@@ -124,7 +132,7 @@ _PLAN = re.compile(
 _ONGOING = re.compile(
 	r"\b(?:again|every (?:day|night|week|time|morning|evening|weekend)|everyday|always|keeps?|kept|still|"
 	r"for (?:weeks|months|years|ages|a long time)|since|started|won't stop|will not stop|all the time|"
-	r"whenever|each time|every single|most (?:days|nights)|constantly|daily|nightly)\b"
+	r"whenever|each time|every single|most (?:days|nights)|some (?:days|nights)|constantly|daily|nightly)\b"
 )
 # serious harm or a perpetrator with power over the student
 _SERIOUS_HARM = re.compile(
@@ -188,6 +196,7 @@ def _cues(text: str) -> list[str]:
 		("serious_harm", _SERIOUS_HARM),
 		("adult_or_family", _POWER),
 		("joke", _JOKE),
+		("thoughts", _THOUGHTS),
 	):
 		if pattern.search(text):
 			cues.append(f"cue.{name}")
@@ -209,6 +218,14 @@ def _category_is_high(category: str, rules: Sequence[str], cues: set[str]) -> bo
 		and set(rules) <= FIGURE_OF_SPEECH_RULES
 		and "cue.joke" in cues
 		and "cue.plan_or_means" not in cues
+	):
+		return False
+	if (
+		category == SELF_HARM
+		and rules
+		and set(rules) <= THOUGHT_RULES
+		and "cue.thoughts" in cues
+		and not {"cue.ongoing", "cue.plan_or_means"} & cues
 	):
 		return False
 	if any(_rule_is_high(category, name, cues) for name in rules):

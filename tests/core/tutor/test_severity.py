@@ -17,6 +17,8 @@ HIGH_MESSAGES = [
 	("i have been thinking about ending it, i have saved up my pills", "self_harm"),
 	("how many paracetamol would it take to die", "self_harm"),
 	("this is my last message, goodbye everyone", "self_harm"),
+	("some nights i think about hurting myself", "self_harm"),
+	("I hurt myself last night", "self_harm"),
 	# abuse: ongoing, by a parent or adult, sexual
 	("my dad hits me every night when he is drunk", "abuse"),
 	("my uncle touches me and says its our secret", "abuse"),
@@ -33,6 +35,7 @@ LOW_MESSAGES = [
 	("nobody would care if i was gone", "self_harm"),
 	("I don't want to live anymore", "self_harm"),
 	("I want to die lol", "self_harm"),
+	("i think about hurting myself", "self_harm"),
 	("if i fail this test im gonna kill myself lol", "self_harm"),
 	("someone pushed me today at school", "abuse"),
 	("I got bullied today", "abuse"),

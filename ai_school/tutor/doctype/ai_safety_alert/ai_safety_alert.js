@@ -71,6 +71,11 @@ function change(frm, method, args) {
 	});
 }
 
+// the reply as the student read it, without the Markdown marks for bold
+function plain(row) {
+	return { ...row, content: (row.content || "").replace(/\*\*/g, "") };
+}
+
 function show_message(frm) {
 	frappe.call({
 		method: SAFETY_API + "get_alert",
@@ -87,7 +92,7 @@ function show_message(frm) {
 			});
 			dialog.fields_dict.body.$wrapper.html(
 				part(__("The student wrote"), message.message) +
-					part(__("The tutor replied"), message.reply_shown)
+					part(__("The tutor replied"), message.reply_shown && plain(message.reply_shown))
 			);
 			dialog.show();
 		},
