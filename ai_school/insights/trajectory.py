@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 import frappe
-from frappe.utils import getdate
+from frappe.utils import get_fullname, getdate
 
 from ai_school.insights import risk
 
@@ -167,9 +167,13 @@ def open_interventions(student: str) -> list[dict]:
 		open_ones = [status for status in statuses if status in OPEN_INTERVENTION_STATUSES]
 		if open_ones:
 			filters["status"] = ("in", open_ones)
-	return frappe.get_list(
+	rows = frappe.get_list(
 		INTERVENTION, filters=filters, fields=fields, order_by="creation desc", limit_page_length=20
 	)
+	for row in rows:
+		if row.get("owner_user"):
+			row.owner_name = get_fullname(row.owner_user)
+	return rows
 
 
 def interventions_available() -> bool:

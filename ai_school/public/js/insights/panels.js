@@ -121,8 +121,12 @@ frappe.provide("ai_school.insights");
 
 	// --- trajectory chart ---------------------------------------------------------------------------------
 
+	// "2025-26 (Term 1)" -> "25-26 T1": the chart cuts labels of more than about ten characters (the table
+	// below keeps the names)
 	function term_label(term) {
-		return term.term;
+		return term.term
+			.replace(/\s*\(\s*Term\s*(\d+)\s*\)/i, " T$1")
+			.replace(/^\d{2}(\d{2})-(\d{2})\b/, "$1-$2");
 	}
 
 	function trajectory_html(trajectory) {
@@ -169,7 +173,7 @@ frappe.provide("ai_school.insights");
 			(trajectory.interventions || []).map((m) => m.term).filter(Boolean)
 		);
 		const labels = terms.map((t) =>
-			started.has(t.term) ? `${term_label(t)} ⚑` : term_label(t)
+			started.has(t.term) ? `⚑${term_label(t)}` : term_label(t)
 		);
 		const datasets = [{ name: __("Risk score"), values: terms.map((t) => t.risk_score || 0) }];
 		const colors = ["red"];
@@ -262,7 +266,7 @@ frappe.provide("ai_school.insights");
 					i.start_date
 						? __("from {0}", [frappe.datetime.str_to_user(i.start_date)])
 						: "",
-					i.owner_user ? frappe.user.full_name(i.owner_user) : "",
+					i.owner_name || i.owner_user || "",
 				].filter(Boolean);
 				return `<div>${link("AI Intervention", i.name, i.title || i.goal || i.name)}
 					<span class="ai-ew-muted">${esc(details.join(" · "))}</span></div>`;
