@@ -185,6 +185,8 @@ doctype_js["AI Student Profile"] = ["public/js/interventions.js"]
 # ---------------
 
 scheduler_events = {
+	# tutor answers whose process died (Failed: Retry) and chats left with old Pending messages (queued again)
+	"cron": {"* * * * *": ["ai_school.tutor.dispatch.recover_stalled"]},
 	# tutor conversations older than AI School Settings' chat retention, in committed batches
 	"daily_long": [
 		"ai_school.tutor.retention.delete_expired_chats",

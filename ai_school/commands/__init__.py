@@ -72,4 +72,25 @@ def print_summary(summary: dict[str, dict[str, int]]) -> None:
 		click.echo("Nothing new: the demo school was already complete.")
 
 
-commands = [ai_school_demo]
+@click.command("tutor-worker")
+@click.option(
+	"--queue",
+	help="Queue to serve (default: the ai_school_tutor_queue config, else ai_tutor); it must be declared under "
+	'"workers" in common_site_config.json',
+)
+@click.option(
+	"--concurrency",
+	type=int,
+	help="Answers in progress at once, each on its own thread and database connection "
+	"(default: the ai_school_tutor_concurrency config, else 24)",
+)
+@click.option("--burst", is_flag=True, default=False, help="Stop once the queue is empty")
+@click.option("--quiet", is_flag=True, default=False, help="Hide the log of each job")
+def tutor_worker(queue=None, concurrency=None, burst=False, quiet=False):
+	"Serve the AI tutor's queue: one process answering many chats at once (see README: Tutor workers)"
+	from ai_school.tutor.worker import start
+
+	start(queue=queue, concurrency=concurrency, burst=burst, quiet=quiet)
+
+
+commands = [ai_school_demo, tutor_worker]

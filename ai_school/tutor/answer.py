@@ -17,6 +17,14 @@ For each message:
 Without a key the reply is the labelled offline study guide. When the provider fails, before or during the
 answer, nothing partial is saved: the student's message becomes Failed (the page offers Retry) and the
 labelled study guide is added, so the student is not left without help.
+
+Dispatch (``ai_school/tutor/dispatch.py``, ``ai_school/tutor/worker.py``): the job goes to the tutor queue when
+the site config names one (``ai_school_tutor_queue``), served by ``bench tutor-worker``, one process answering
+many chats at once in threads; otherwise to ``default``. Exactly once: a renewed Redis lease per session lets
+one job at a time answer it, and each message is answered under its row lock (``FOR UPDATE NOWAIT``) and only
+while still Pending, so even a second process that got past the lease skips it. A message whose process died
+mid-answer is rolled back by the database (still Pending, nothing half-saved); ``dispatch.recover_stalled``
+(every minute, and in the tutor worker) marks it Failed so the page offers Retry.
 """
 
 import json
@@ -35,12 +43,11 @@ from ai_school.core.tutor.guard import AssessmentWindow, GuardContext, Label, Mo
 from ai_school.core.tutor.postcheck import BLOCKED_REPLY
 from ai_school.core.tutor.redact import Redactor, StreamRestorer
 from ai_school.core.tutor.retrieve import Document, Retriever, rank_topics
-from ai_school.tutor import safety
+from ai_school.tutor import dispatch, group_mode, safety
 
 SESSION = "AI Chat Session"
 MESSAGE = "AI Chat Message"
 EVENT = "ai_school:tutor"
-QUEUE = "default"
 JOB_TIMEOUT = 300
 HISTORY_ROWS = 40  # the most recent messages read for context (trimmed further by characters)
 DEFAULT_MARGIN_MINUTES = 15
@@ -66,7 +73,7 @@ def enqueue_answer(session: str, *, after_commit: bool = True) -> None:
 	"""Queue the session's answer job, unless one is already queued or running (it picks up new messages)."""
 	frappe.enqueue(
 		"ai_school.tutor.answer.answer_pending",
-		queue=QUEUE,
+		queue=dispatch.answer_queue(),
 		timeout=JOB_TIMEOUT,
 		job_id=job_id(session),
 		deduplicate=True,
@@ -132,25 +139,38 @@ def answer_pending(session: str, commit: bool = True) -> int:
 
 	One job per session at a time: deduplication happens when the job is queued, before the sending request
 	commits, so two sends racing each other can still queue it twice; the second copy finds the session's
-	lock taken and leaves the messages to the first (which answers until none is pending)."""
-	key = _lock_key(session)
-	if not frappe.cache.set(key, frappe.generate_hash(length=10), nx=True, ex=JOB_TIMEOUT):
-		return 0
-	try:
-		return _answer_pending(session, commit)
-	finally:
-		frappe.cache.delete(key)
-
-
-def _answer_pending(session: str, commit: bool) -> int:
+	lease taken and leaves the messages to the first (which answers until none is pending). A message stored
+	while the last one was being answered may have found this job still running (its enqueue deduplicated):
+	once the lease is released, the session is looked at again."""
+	lease = dispatch.Lease(_lock_key(session))
 	done = 0
-	for _ in range(MAX_PER_JOB):
-		name = _next_pending(session)
-		if not name:
+	while done < MAX_PER_JOB and lease.acquire():
+		try:
+			done += _answer_pending(session, commit, lease, MAX_PER_JOB - done)
+		finally:
+			lease.release()
+		if not commit or not _next_pending(session):
 			break
+	return done
+
+
+def _answer_pending(session: str, commit: bool, lease: "dispatch.Lease", limit: int) -> int:
+	done = 0
+	for _ in range(limit):
+		name = _next_pending(session)
+		if not name or not lease.held():
+			# the lease ran out (a process stalled past it): whoever holds it now answers the rest
+			break
+		dispatch.mark_in_flight(name, session, lease)
 		frappe.db.savepoint("ai_school_tutor_answer")
 		try:
 			answer_message(session, name)
+		except frappe.QueryDeadlockError:
+			# the database undid this transaction (nothing of it is saved): the message is still Pending and the
+			# next round of the loop answers it
+			frappe.db.rollback()
+			dispatch.clear_in_flight(name)
+			continue
 		except Exception:
 			# a bug, not a provider failure: the message must not stay Pending forever
 			frappe.db.rollback(save_point="ai_school_tutor_answer")
@@ -158,8 +178,28 @@ def _answer_pending(session: str, commit: bool) -> int:
 			_fail(session, name, _user_of(session), "The tutor hit an unexpected error.")
 		if commit:
 			frappe.db.commit()
+		dispatch.clear_in_flight(name)
 		done += 1
 	return done
+
+
+def lock_pending(message: str) -> bool:
+	"""Lock the message's row for this transaction if it is still Pending and nobody else holds it: the
+	exactly-once guard. A second process answering the same message (its lease ran out, or it never took
+	one) finds the row locked, or no longer Pending once the first committed, and leaves it."""
+	return lock_state(message) == "Pending"
+
+
+def lock_state(message: str) -> str | None:
+	"""The message's status under a row lock taken without waiting; "locked" if another transaction holds
+	the row, None if the message is gone."""
+	try:
+		rows = frappe.db.sql(
+			f"select status from `tab{MESSAGE}` where name = %s for update nowait", message, pluck=True
+		)
+	except frappe.QueryTimeoutError:
+		return "locked"  # NOWAIT: another transaction holds the row (Frappe raises MariaDB's 1205 as this)
+	return rows[0] if rows else None
 
 
 def _user_of(session: str) -> str | None:
@@ -200,6 +240,8 @@ def guard_context(session: frappe._dict) -> GuardContext:
 		),
 		margin=cint(margin) if margin not in (None, "") else DEFAULT_MARGIN_MINUTES,
 		base_mode=SESSION_BASE_MODE.get(session.get("integrity_mode") or "", Mode.LEARNING),
+		# instructors' stricter modes for the student's groups (AI Tutor Group Mode)
+		group_overrides=group_mode.active_overrides(groups, today),
 	)
 
 
@@ -254,9 +296,9 @@ def answer_message(session_name: str, message: str) -> None:
 	session = frappe.db.get_value(
 		SESSION, session_name, ["name", "student", "user", "course", "status", "integrity_mode"], as_dict=True
 	)
-	row = frappe.db.get_value(MESSAGE, message, ["name", "content", "status", "idx"], as_dict=True)
-	if not session or not row or row.status != "Pending":
+	if not session or not lock_pending(message):
 		return
+	row = frappe.db.get_value(MESSAGE, message, ["name", "content", "status", "idx"], as_dict=True)
 	text = row.content or ""
 	decision = check(text, guard_context(session))
 	label, mode = decision.label, decision.mode
