@@ -121,12 +121,13 @@ _FIRST_PERSON_INTENT = re.compile(
 	r"planning to|i am about to|gonna|imma|i have decided to|i decided to|i am ready to|i am bringing|"
 	r"i brought|voy a|je vais|ich werde|ich will|ich bringe)\b"
 )
-# a time, place or means: the student has thought about when or how
+# a plan, an imminent time or the means: the student has thought about when or how. Everyday times ("today",
+# "tomorrow", "this week") are not on the list: students name them for deadlines ("the essay is due tomorrow")
 _PLAN = re.compile(
-	r"\b(?:tonight|today|tomorrow|this (?:weekend|week|evening|afternoon|morning)|right now|after school|"
-	r"before (?:school|they|anyone)|when (?:everyone|they|my parents|mum|mom|dad) (?:is|are) (?:asleep|out|away)|"
-	r"plan|planned|planning|decided|note|letter|pills|tablets|rope|noose|blade|blades|razor|razors|knife|gun|"
-	r"bridge|train tracks|roof|already (?:bought|got|have)|i have (?:got |the )|stash\w*|hidden|saved up)\b"
+	r"\b(?:tonight|right now|when (?:everyone|they|my parents|mum|mom|dad) (?:is|are) (?:asleep|out|away)|"
+	r"plan|planned|planning|decided|suicide note|goodbye note|note for|letter for|pills|tablets|rope|noose|"
+	r"blade|blades|razor|razors|knife|gun|bridge|train tracks|roof|already (?:bought|got|have)|"
+	r"i have (?:got |the )|stash\w*|hidden|saved up|saving up)\b"
 )
 # it keeps happening
 _ONGOING = re.compile(
