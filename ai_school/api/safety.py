@@ -105,7 +105,7 @@ def acknowledge(alert: str):
 	doc = _load(alert, "write")
 	if doc.status != OPEN:
 		frappe.throw(
-			_("This alert is already {0}.").format(_(doc.status)),
+			_("Only an open alert can be acknowledged: this one is {0}.").format(_(doc.status)),
 			frappe.ValidationError,
 			title=_("Not Open"),
 		)
@@ -166,7 +166,7 @@ def _load(alert: str, ptype: str):
 def _check_open(doc):
 	if doc.status in CLOSED:
 		frappe.throw(
-			_("This alert is already {0}.").format(_(doc.status)),
+			_("This alert is closed ({0}) and can't be changed any more.").format(_(doc.status)),
 			frappe.ValidationError,
 			title=_("Already Closed"),
 		)
