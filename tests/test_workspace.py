@@ -17,11 +17,28 @@ REQUIRED = {
 	("DocType", "AI Student Profile"),
 	("DocType", "Assessment Insight"),
 	("DocType", "Behaviour Incident"),
+	("Report", "At-Risk Students"),
+	("Report", "Class Comparison"),
+	("Report", "Subject Analysis"),
+	("Report", "Attendance Risk"),
 }
 
 
 def workspace() -> dict:
 	return json.loads(WORKSPACE.read_text())
+
+
+def app_records(folder: str, doctype: str) -> dict[str, tuple[str, dict]]:
+	"""Records Frappe syncs from <module>/<folder>/<name>/<name>.json: name -> (module folder's module, JSON)."""
+	found = {}
+	for module, module_dir in appscan.module_dirs().items():
+		for path in module_dir.glob(f"{folder}/*/*.json"):
+			meta = json.loads(path.read_text())
+			if meta.get("doctype") == doctype and path.parent.name == path.stem == appscan.scrub(
+				meta["name"]
+			):
+				found[meta["name"]] = (module, meta)
+	return found
 
 
 def app_reports() -> dict[str, dict]:
@@ -96,3 +113,46 @@ def test_roles_that_see_it_can_read_something_in_it():
 	assert roles, "no roles: every desk user (accounts, stock) would get the workspace"
 	for role in roles:
 		assert readers.get(role), f"{role} sees the workspace but can open nothing in it"
+
+
+def test_number_cards_and_charts_ship_with_the_app():
+	"""Every number card and chart the workspace shows is a standard record in its module's folder (synced by
+	migrate), counts a DocType of the app or draws one of its reports, and has a content block."""
+	ws = workspace()
+	cards = app_records("number_card", "Number Card")
+	charts = app_records("dashboard_chart", "Dashboard Chart")
+	doctypes, reports = appscan.app_doctypes(), app_reports()
+	blocks = json.loads(ws["content"])
+	shown_cards = [row["number_card_name"] for row in ws["number_cards"]]
+	shown_charts = [row["chart_name"] for row in ws["charts"]]
+	assert shown_cards and shown_charts
+	assert sorted(b["data"]["number_card_name"] for b in blocks if b["type"] == "number_card") == sorted(
+		shown_cards
+	)
+	assert sorted(b["data"]["chart_name"] for b in blocks if b["type"] == "chart") == sorted(shown_charts)
+	for name in shown_cards:
+		assert name in cards, f"number card {name} is not shipped in a module folder"
+		module, card = cards[name]
+		assert card["module"] == module and card["is_standard"] == 1 and card["is_public"] == 1
+		assert card["type"] == "Document Type" and card["document_type"] in doctypes, name
+		assert not card["show_percentage_stats"]
+		for row in json.loads(card["filters_json"]):
+			assert row[0] == card["document_type"] or row[0] in doctypes, row
+	for name in shown_charts:
+		assert name in charts, f"chart {name} is not shipped in a module folder"
+		module, chart = charts[name]
+		assert chart["module"] == module and chart["is_standard"] == 1 and chart["is_public"] == 1
+		# a report chart runs per user; Frappe caches Group By / Count charts per chart for everyone
+		assert (
+			chart["chart_type"] == "Report" and chart["report_name"] in reports and chart["use_report_chart"]
+		)
+
+
+def test_reports_can_be_emailed_and_are_for_staff():
+	"""Auto Email Report needs every filter applied on the server and no total row it would mail as data."""
+	for name in ("At-Risk Students", "Class Comparison", "Subject Analysis", "Attendance Risk"):
+		report = app_reports()[name]
+		assert report["report_type"] == "Script Report" and report["is_standard"] == "Yes"
+		assert report["add_total_row"] == 0 and report["prepared_report"] == 0
+		roles = {row["role"] for row in report["roles"]}
+		assert roles == {"Instructor", "Academics User", "Education Manager", "System Manager"}, name

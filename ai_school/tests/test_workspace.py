@@ -5,6 +5,7 @@ import json
 
 import frappe
 from frappe.desk.desktop import get_desktop_page, get_workspace_sidebar_items
+from frappe.desk.query_report import run
 from frappe.tests.utils import FrappeTestCase
 
 from ai_school.tests.utils import make_user
@@ -19,6 +20,19 @@ EXPECTED = {
 	"AI Student Profile",
 	"Assessment Insight",
 	"Behaviour Incident",
+	"At-Risk Students",
+	"Class Comparison",
+	"Subject Analysis",
+	"Attendance Risk",
+}
+REPORTS = {"At-Risk Students", "Class Comparison", "Subject Analysis", "Attendance Risk"}
+NUMBER_CARDS = {
+	"AI High or Critical Risk",
+	"AI Chronically Absent",
+	"AI Approaching Chronic Absence",
+	"AI Open Safety Alerts",
+	"AI Open Interventions",
+	"AI Declining Students",
 }
 
 
@@ -46,6 +60,10 @@ class TestAISchoolWorkspace(FrappeTestCase):
 			{"Timetable Plan", "Instructor Absence", "Timetable Conflicts", "AI School Settings"} - shortcuts,
 			set(),
 		)
+		self.assertEqual(REPORTS - shortcuts, set())
+		cards = {card.number_card_name for card in content["number_cards"]["items"]}
+		self.assertEqual(cards, NUMBER_CARDS)
+		self.assertEqual([chart.chart_name for chart in content["charts"]["items"]], ["AI Risk Tiers"])
 
 	def test_instructors_see_only_what_they_may_open(self):
 		frappe.set_user(make_user(("Instructor",)))
@@ -55,6 +73,22 @@ class TestAISchoolWorkspace(FrappeTestCase):
 		# Instructor Absence and the settings are for academic staff only
 		self.assertNotIn("Instructor Absence", links)
 		self.assertNotIn("AI School Settings", links)
+		# the early-warning reports, cards and the tier chart are for them too
+		self.assertEqual(REPORTS - links, set())
+		content = page()
+		self.assertEqual({card.number_card_name for card in content["number_cards"]["items"]}, NUMBER_CARDS)
+		self.assertEqual([chart.chart_name for chart in content["charts"]["items"]], ["AI Risk Tiers"])
+
+	def test_the_tier_chart_is_the_at_risk_report_chart(self):
+		chart = frappe.get_doc("Dashboard Chart", "AI Risk Tiers")
+		self.assertEqual(
+			(chart.chart_type, chart.report_name, chart.use_report_chart), ("Report", "At-Risk Students", 1)
+		)
+		frappe.set_user(make_user(("Instructor",)))
+		self.assertTrue(frappe.has_permission("Dashboard Chart", doc=chart.name))
+		# run as the chart widget runs it: every tier, counted per user (no shared cache)
+		result = run(chart.report_name, filters=json.loads(chart.filters_json), ignore_prepared_report=1)
+		self.assertEqual(result["chart"]["data"]["labels"], ["Low", "Medium", "High", "Critical"])
 
 	def test_other_desk_users_do_not_get_it(self):
 		frappe.set_user(make_user(("Accounts User",)))
