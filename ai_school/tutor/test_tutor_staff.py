@@ -124,6 +124,9 @@ class TutorStaffCase(FrappeTestCase):
 		cls.session_b = make_session(cls.b.name, cls.maths, ("blocked",))
 		cls.session_c = make_session(cls.c.name, cls.maths, ("restricted", "restricted", "restricted"))
 		cls.session_d = make_session(cls.d.name, cls.maths, ("learning",))
+		cls.session_art = make_session(
+			cls.a.name, cls.art, ("guided",)
+		)  # the maths group's rows leave it out
 		frappe.db.set_value(
 			SESSION, cls.session_a, "modified", add_to_date(now_datetime(), days=-2), update_modified=False
 		)
@@ -173,7 +176,7 @@ class TestChatAccess(TutorStaffCase):
 
 	def test_student_lists_only_their_own_chats_and_messages(self):
 		frappe.set_user(self.a.user)
-		self.assertEqual(self.names(SESSION), {self.session_a})
+		self.assertEqual(self.names(SESSION), {self.session_a, self.session_art})
 		self.assertEqual(self.names(SESSION, filters={"name": self.session_b}), set())
 		parents = {
 			row.parent
@@ -181,7 +184,7 @@ class TestChatAccess(TutorStaffCase):
 				MESSAGE, parent_doctype=SESSION, fields=["parent"], limit_page_length=0
 			)
 		}
-		self.assertEqual(parents, {self.session_a})
+		self.assertEqual(parents, {self.session_a, self.session_art})
 
 	def test_student_cannot_read_or_post_through_the_rest_resources(self):
 		frappe.set_user(self.a.user)
@@ -189,7 +192,7 @@ class TestChatAccess(TutorStaffCase):
 		with self.assertRaises(frappe.PermissionError):
 			self.rest(rest.read_doc, SESSION, self.session_b)
 		listed = {row.name for row in self.rest(rest.document_list, SESSION)}
-		self.assertEqual(listed, {self.session_a})
+		self.assertEqual(listed, {self.session_a, self.session_art})
 		with self.assertRaises(frappe.PermissionError):
 			self.rest(rest.update_doc, SESSION, self.session_b, data={"summary": "hello from A"})
 		# posting a message row straight into a chat: refused for B's chat (and for A's own: students post
@@ -226,10 +229,12 @@ class TestChatAccess(TutorStaffCase):
 class TestTranscripts(TutorStaffCase):
 	def test_instructor_sees_this_years_students_only_flagged_first(self):
 		frappe.set_user(self.teacher.user)
-		# a's flagged chat is older than b's, and still comes first
-		self.assertEqual(self.transcripts(), [self.session_a, self.session_b])
+		# a's flagged chat is older than the others, and still comes first; then the most recent
+		self.assertEqual(self.transcripts(), [self.session_a, self.session_art, self.session_b])
 		rows = tutor.get_transcripts()["sessions"]
-		self.assertEqual([(row.status, row.messages) for row in rows], [("Flagged", 4), ("Active", 2)])
+		self.assertEqual(
+			[(row.status, row.messages) for row in rows], [("Flagged", 4), ("Active", 2), ("Active", 2)]
+		)
 		frappe.set_user(self.manager)
 		self.assertEqual(self.transcripts()[0], self.session_a)
 
@@ -238,8 +243,10 @@ class TestTranscripts(TutorStaffCase):
 		first = tutor.get_transcripts(student_group=self.group, page_length=1)
 		second = tutor.get_transcripts(student_group=self.group, page_length=1, start=1)
 		self.assertEqual([row.name for row in first["sessions"]], [self.session_a])
-		self.assertEqual([row.name for row in second["sessions"]], [self.session_b])
-		self.assertEqual((first["more"], second["more"]), (True, False))
+		last = tutor.get_transcripts(student_group=self.group, page_length=1, start=2)
+		self.assertEqual([row.name for row in second["sessions"]], [self.session_art])
+		self.assertEqual([row.name for row in last["sessions"]], [self.session_b])
+		self.assertEqual((first["more"], second["more"], last["more"]), (True, True, False))
 
 	def test_last_years_student_is_invisible_everywhere(self):
 		frappe.set_user(self.teacher.user)
@@ -267,9 +274,9 @@ class TestTranscripts(TutorStaffCase):
 	def test_filters_by_group_course_student_and_flag(self):
 		frappe.set_user(self.manager)
 		self.assertEqual(set(self.transcripts(student_group=self.other_group)), {self.session_c})
-		self.assertEqual(self.transcripts(course=self.art), [])
+		self.assertEqual(self.transcripts(course=self.art), [self.session_art])
 		ada = frappe.db.get_value("Student", self.a.name, "student_name")
-		self.assertEqual(self.transcripts(student=ada.split()[-1]), [self.session_a])
+		self.assertEqual(self.transcripts(student=ada.split()[-1]), [self.session_a, self.session_art])
 		self.assertEqual(self.transcripts(student=self.b.name), [self.session_b])
 		self.assertEqual(self.transcripts(flagged_only=1), [self.session_a])
 		# filtering by another teacher's group shows an instructor nothing of it
@@ -404,9 +411,12 @@ class TestGroupMode(TutorStaffCase):
 class TestTutorUsageReport(TutorStaffCase):
 	FILTERS = {"group_by": "Student Group"}
 
+	def filters(self, **filters) -> dict:
+		return {"from_date": add_days(nowdate(), -7), "to_date": nowdate(), **self.FILTERS, **filters}
+
 	def report(self, user, **filters) -> dict:
 		frappe.set_user(user)
-		filters = {"from_date": add_days(nowdate(), -7), "to_date": nowdate(), **self.FILTERS, **filters}
+		filters = self.filters(**filters)
 		result = run_report(REPORT, filters=filters, user=user)
 		return {
 			row.get("student_group") or row.get("course") or str(row.get("day")): row
@@ -425,10 +435,21 @@ class TestTutorUsageReport(TutorStaffCase):
 			[2, 2, 3, 1, 1, 0, 1],
 		)
 		self.assertEqual((row["alerts"], row["serious_alerts"]), (1, 1))
+		# the summary counts each chat, student and alert once, of what the rows count
+		summary = {
+			item["label"]: item["value"]
+			for item in run_report(REPORT, filters=self.filters(), user=self.teacher.user)["report_summary"]
+		}
+		self.assertEqual(
+			[summary[label] for label in ("Chats", "Students", "Messages", "Safety Alerts")], [2, 2, 3, 1]
+		)
 		# per course and per day: still only their students' chats
-		self.assertEqual(self.report(self.teacher.user, group_by="Course")[self.maths]["messages"], 3)
+		per_course = self.report(self.teacher.user, group_by="Course")
+		self.assertEqual(
+			{course: row["messages"] for course, row in per_course.items()}, {self.maths: 3, self.art: 1}
+		)
 		days = self.report(self.teacher.user, group_by="Day")
-		self.assertEqual(sum(row["messages"] for row in days.values()), 3)
+		self.assertEqual(sum(row["messages"] for row in days.values()), 4)
 		self.assertEqual(self.report(self.teacher.user, student_group=self.other_group), {})
 
 	def test_manager_sees_every_current_group_with_filters(self):

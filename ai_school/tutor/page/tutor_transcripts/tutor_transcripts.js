@@ -142,7 +142,7 @@
 			const flags = parse_flags(session.safety_flags);
 			const details = [
 				__("{0} messages", [session.messages]),
-				frappe.datetime.comment_when(session.modified),
+				frappe.datetime.prettyDate(session.modified),
 			];
 			if (flags.length) details.push(__("flags: {0}", [flags.join(", ")]));
 			$('<div class="small text-muted">').text(details.join(" · ")).appendTo($main);

@@ -63,6 +63,9 @@ def execute(filters=None):
 	messages = _messages(from_date, to_date, students, course)
 	alerts = _alerts(from_date, to_date, students, course)
 	keys = _keyer(group_by, groups, filters.get("student_group"))
+	# only what some row counts (per group: a course group counts its course's chats only)
+	messages = [row for row in messages if keys(row)]
+	alerts = [row for row in alerts if keys(row)]
 	rows = _aggregate(messages, alerts, keys, group_by)
 	return columns, rows, None, _chart(rows, group_by), _summary(messages, alerts)
 
