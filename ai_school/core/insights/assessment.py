@@ -260,28 +260,29 @@ def suggest(insight: Insight, settings: InsightSettings | None = None) -> list[s
 	if insight.below_pass:
 		out.append(
 			f"The total of {num(insight.score_pct)} % is below the pass mark of {num(insight.pass_mark)} %. "
-			"Agree one catch-up step with the student before the next assessment."
+			"Agree one catch-up step before the next assessment."
 		)
 	for gap in behind[:2]:
 		out.append(
 			f"{gap.criterion}: {num(gap.student_score)} out of {num(gap.maximum)}, "
-			f"{num(-gap.gap)} below the group mean of {num(gap.group_mean)}. Go through the {gap.criterion} "
-			"questions that lost marks together and set one short practice task on them."
+			f"{num(-gap.gap)} below the group mean of {num(gap.group_mean)}. Next step: go through the "
+			f"{gap.criterion} questions that lost marks and do one short practice task on them."
 		)
 	trend = insight.trend
 	if trend.direction == DECLINING:
 		out.append(
-			f"Down {num(-trend.change)} points on {_earlier(trend)}. Ask what has changed (workload, absence, "
-			"confidence) before it becomes a pattern."
+			f"Down {num(-trend.change)} points on {_earlier(trend)}. Worth talking about what has changed "
+			"(workload, absence, confidence) before it becomes a pattern."
 		)
 	elif trend.direction == IMPROVING:
 		out.append(
-			f"Up {num(trend.change)} points on {_earlier(trend)}. Say so: progress that is noticed keeps going."
+			f"Up {num(trend.change)} points on {_earlier(trend)}. Progress worth recognising: it keeps going "
+			"when it is noticed."
 		)
 	for gap in ahead[:1]:
 		out.append(
 			f"{gap.criterion} is a strength: {num(gap.student_score)} out of {num(gap.maximum)}, "
-			f"{num(gap.gap)} above the group mean of {num(gap.group_mean)}. Build on it with a stretch task."
+			f"{num(gap.gap)} above the group mean of {num(gap.group_mean)}. A stretch task can build on it."
 		)
 	if not out:
 		if compared:
