@@ -228,6 +228,20 @@ def _escape(value: str) -> str:
 	return frappe.db.escape(value, percent=False)
 
 
+# --- reports ---------------------------------------------------------------------------------------------
+
+
+def report_user(filters) -> str:
+	"""Whose view a report shows: the signed-in user, or the user an Auto Email Report stamped into its
+	filters as ``run_as`` when read-all staff run it (the scheduler runs reports as Administrator). ``run_as``
+	only narrows: for anyone else it is ignored."""
+	user = frappe.session.user
+	run_as = (filters or {}).get("run_as")
+	if run_as and run_as != user and get_scope(user).read_all:
+		return run_as
+	return user
+
+
 # --- computed fields -------------------------------------------------------------------------------------
 
 

@@ -15,14 +15,16 @@ period with the early warning's own features (:mod:`ai_school.core.insights.feat
 risk job loads them (:mod:`ai_school.insights.risk`); risk tiers and reasons are the students' current AI
 Student Profiles.
 
-Scheduled delivery (Auto Email Report) runs the report in a background job that sees every student, so an
-Auto Email Report of these reports must run as a user who does too (:func:`check_auto_email_report`).
+Scheduled delivery (Auto Email Report) runs the report in a background job as Administrator; the schedule's
+user is stamped into its filters (``run_as``), so the mail shows what that user may see
+(:func:`check_auto_email_report`, :func:`ai_school.permissions.report_user`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 import frappe
 from frappe import _
@@ -30,7 +32,7 @@ from frappe.utils import flt, getdate, today
 
 from ai_school import education_data
 from ai_school.insights import risk
-from ai_school.permissions import get_scope
+from ai_school.permissions import get_scope, report_user
 
 PROFILE = "AI Student Profile"
 AT_RISK, CLASS_COMPARISON, SUBJECT_ANALYSIS, ATTENDANCE_RISK = (
@@ -170,6 +172,7 @@ class Selection:
 	members: dict[str, list[str]]  # group -> its active students the user may see
 	class_of: dict[str, str]  # student -> the group shown next to them
 	restricted: bool  # False: no group/program filter narrowed the students
+	user: str  # whose view this is (permissions.report_user)
 
 
 def select(
@@ -180,7 +183,8 @@ def select(
 	"""
 	if period is None and (need_period or _has_period(filters)):
 		period = resolve_period(filters)
-	scope = get_scope()
+	user = report_user(filters)
+	scope = get_scope(user)
 	visible = None if scope.read_all else scope.taught
 	groups = [
 		group
@@ -188,9 +192,7 @@ def select(
 		if not period.academic_term or group.academic_term in (None, "", period.academic_term)
 	]
 	if visible is not None and taught_groups_only:
-		taught = {
-			group.name for group in education_data.get_current_groups_taught_by_user(frappe.session.user)
-		}
+		taught = {group.name for group in education_data.get_current_groups_taught_by_user(user)}
 		groups = [group for group in groups if group.name in taught]
 	members = {
 		group: [s for s in students if visible is None or s in visible]
@@ -216,7 +218,7 @@ def select(
 		enrolled = set(education_data.get_program_students(filters.program, year))
 		students &= enrolled
 		groups = [group for group in groups if group.program == filters.program]
-	return Selection(period, sorted(students), groups, members, class_of, restricted)
+	return Selection(period, sorted(students), groups, members, class_of, restricted, user)
 
 
 # --- features for a period -------------------------------------------------------------------------------
@@ -308,6 +310,7 @@ def at_risk_students(filters) -> frappe._dict:
 		profile_filters["student"] = ("in", selection.students)
 	profiles = frappe.get_list(
 		PROFILE,
+		user=selection.user,
 		filters=profile_filters,
 		fields=["name", "student", "student_name", "risk_score", "risk_level", "trend", "attendance_rate"],
 		order_by="risk_score desc, student_name asc",
@@ -317,7 +320,7 @@ def at_risk_students(filters) -> frappe._dict:
 	counts = _tier_counts(p.risk_level for p in profiles)
 	wanted = set(TIER_CHOICES[tier])
 	profiles = [p for p in profiles if p.risk_level in wanted]
-	reasons = _top_reasons([p.name for p in profiles])
+	reasons = _top_reasons([p.name for p in profiles], selection.user)
 	rows = [
 		{
 			"student": p.student,
@@ -334,11 +337,12 @@ def at_risk_students(filters) -> frappe._dict:
 	return frappe._dict(rows=rows, tiers=counts, period=selection.period, tier=tier)
 
 
-def _top_reasons(profiles: list[str]) -> dict[str, list[str]]:
+def _top_reasons(profiles: list[str], user: str) -> dict[str, list[str]]:
 	if not profiles:
 		return {}
 	factors = frappe.get_list(
 		"AI Risk Factor",
+		user=user,
 		filters={"parent": ("in", profiles), "parenttype": PROFILE, "impact": (">", 0)},
 		fields=["parent", "explanation"],
 		order_by="impact desc, idx asc",
@@ -359,11 +363,12 @@ def _tier_counts(levels) -> dict[str, int]:
 	return tier_counts(levels)
 
 
-def _current_tiers(students: list[str]) -> dict[str, str]:
+def _current_tiers(students: list[str], user: str) -> dict[str, str]:
 	if not students:
 		return {}
 	rows = frappe.get_list(
 		PROFILE,
+		user=user,
 		filters={"student": ("in", students)},
 		fields=["student", "risk_level"],
 		limit_page_length=0,
@@ -398,7 +403,7 @@ def class_comparison(filters) -> frappe._dict:
 			specs.append(GroupSpec(group.name, students, group.course or None))
 	everyone = sorted({s for spec in specs for s in spec.students})
 	features, data = period_features(everyone, selection.period)
-	summaries = summarise_groups(specs, features, _current_tiers(everyone))
+	summaries = summarise_groups(specs, features, _current_tiers(everyone, selection.user))
 	details = {group.name: group for group in groups}
 	rows = []
 	for summary in summaries:
@@ -515,25 +520,15 @@ def attendance_risk(filters) -> frappe._dict:
 
 
 def check_auto_email_report(doc, method=None) -> None:
-	"""Auto Email Report validate: these reports must run for a user who sees every student and may open the
-	records their columns link to.
+	"""Auto Email Report validate, for these reports: the schedule shows what its user may see, and its user
+	can open the records the report links to.
 
-	Frappe's scheduler sends an Auto Email Report from a background job that runs the report as
-	Administrator, not as the report's user, so an instructor's schedule would mail every student's record;
-	and Frappe refuses to send a report whose Link columns name a DocType the report's user cannot read.
+	Frappe's scheduler runs the report from a background job as Administrator, not as the report's user, so
+	the user goes into the filters as ``run_as`` (:func:`ai_school.permissions.report_user`); and Frappe
+	refuses to send a report whose Link columns name a DocType the report's user cannot read.
 	"""
 	if doc.report not in REPORTS or not doc.user:
 		return
-	if not get_scope(doc.user).read_all:
-		frappe.throw(
-			_(
-				"{0} is sent from a background job that sees every student, so it can only be scheduled for "
-				"a user who does (System Manager, Education Manager or Academics User). Instructors can open "
-				"the report in the desk instead."
-			).format(frappe.bold(doc.report)),
-			frappe.PermissionError,
-			title=_("Not Allowed"),
-		)
 	unreadable = [dt for dt in LINKED_DOCTYPES if not frappe.has_permission(dt, "read", user=doc.user)]
 	if unreadable:
 		frappe.throw(
@@ -543,3 +538,6 @@ def check_auto_email_report(doc, method=None) -> None:
 			frappe.PermissionError,
 			title=_("Not Allowed"),
 		)
+	filters = frappe.parse_json(doc.filters) if doc.filters else {}
+	filters["run_as"] = doc.user
+	doc.filters = json.dumps(filters)

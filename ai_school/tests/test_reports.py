@@ -464,10 +464,19 @@ class TestReports(FrappeTestCase):
 		).get_report_content()
 		self.assertIn("Mean Score %", csv)
 
-	def test_auto_email_report_is_refused_for_an_instructor(self):
-		# the scheduler runs the report as Administrator: an instructor's schedule would mail every student
-		with self.assertRaisesRegex(frappe.PermissionError, "background job that sees every student"):
-			self.auto_email("At-Risk Students", self.teacher_a.user, {})
+	def test_auto_email_report_for_an_instructor_shows_their_students_only(self):
+		# the scheduler runs the report as Administrator: the schedule's user decides what it shows
+		report = self.auto_email("At-Risk Students", self.teacher_a.user, {"tier": "All"}, "CSV")
+		self.assertEqual(json.loads(report.filters)["run_as"], self.teacher_a.user)
+		csv = report.get_report_content()
+		for student in (self.ann, self.ben, self.cy):
+			self.assertIn(student, csv)
+		for student in (self.dan, self.eve, self.fay):
+			self.assertNotIn(student, csv)
+		# run_as only narrows: another instructor naming teacher A still sees their own students
+		frappe.set_user(self.teacher_b.user)
+		found = rows("At-Risk Students", tier="All", run_as=self.teacher_a.user)
+		self.assertEqual({r["student"] for r in found}, {self.dan, self.eve})
 
 	def test_auto_email_report_needs_a_user_who_can_open_the_linked_records(self):
 		# Education 15 gives Education Manager no read on Student: Frappe would refuse to send the report
