@@ -30,12 +30,15 @@ from ai_school.core.timetable.model import (
 	MaxHoursContinuously,
 	MaxHoursDaily,
 	MaxLessonsPerDay,
+	MaxSimultaneous,
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
 	MinHoursDaily,
 	NotOverlapping,
+	OccupyMaxSlots,
 	Ordered,
+	OrderedIfSameDay,
 	PreferredRooms,
 	PreferredStartingTimes,
 	PreferredTimeSlots,
@@ -407,6 +410,30 @@ class ConstraintEncodings:
 			self.model.add(self.start_var(c.second) >= self.start_var(c.first) + duration), c, broken
 		)
 
+	def add_ordered_if_same_day(self, c: OrderedIfSameDay) -> None:
+		if c.first not in self.x or c.second not in self.x:
+			return
+		broken = self.violation_literal(c)
+		duration = self.index.lessons[c.first].duration
+		first, second = self.x[c.first], self.x[c.second]
+		# every same-day pair of starts with the second starting before the first has ended is excluded
+		for (day, period), var in first.items():
+			for (other_day, other_period), other in second.items():
+				if other_day == day and other_period < period + duration:
+					self.enforce(self.model.add(var + other <= 1), c, broken)
+
+	def add_occupy_max_slots(self, c: OccupyMaxSlots) -> None:
+		lessons = [le for le in c.lessons if le in self.x]
+		used = [self.new_at_least(self.occ(le, slot) for le in lessons) for slot in sorted(c.slots)]
+		self.soft_or_hard(c, sum(used), c.max_slots, len(used), c.label())
+
+	def add_max_simultaneous(self, c: MaxSimultaneous) -> None:
+		lessons = [le for le in c.lessons if le in self.x]
+		for slot in sorted(c.slots):
+			self.soft_or_hard(
+				c, sum(self.occ(le, slot) for le in lessons), c.max_simultaneous, len(lessons), c.label()
+			)
+
 	def add_grouped(self, c: Grouped) -> None:
 		model = self.model
 		lessons = [le for le in c.lessons if le in self.x]
@@ -459,6 +486,9 @@ HANDLERS: dict[type, Callable[[Any, Any], None]] = {
 	NotOverlapping: ConstraintEncodings.add_not_overlapping,
 	Consecutive: ConstraintEncodings.add_consecutive,
 	Ordered: ConstraintEncodings.add_ordered,
+	OrderedIfSameDay: ConstraintEncodings.add_ordered_if_same_day,
+	OccupyMaxSlots: ConstraintEncodings.add_occupy_max_slots,
+	MaxSimultaneous: ConstraintEncodings.add_max_simultaneous,
 	Grouped: ConstraintEncodings.add_grouped,
 	PreferredRooms: ConstraintEncodings.add_rooms_preference,
 	HomeRooms: ConstraintEncodings.add_rooms_preference,

@@ -111,7 +111,11 @@ def _hard_limits(index: ProblemIndex) -> dict[tuple[str, str], tuple[int | None,
 		else:
 			continue
 		# a tag's limit bounds only the tagged lessons, not the resource's load
-		if not constraint.is_hard or constraint.resource not in TIME_RESOURCES or getattr(constraint, "tag", ""):
+		if (
+			not constraint.is_hard
+			or constraint.resource not in TIME_RESOURCES
+			or getattr(constraint, "tag", "")
+		):
 			continue
 		for resource_id in index.resource_ids(constraint):
 			current = limits[constraint.resource, resource_id][slot]

@@ -48,12 +48,15 @@ from ai_school.core.timetable.model import (
 	MaxGaps,
 	MaxHoursContinuously,
 	MaxHoursDaily,
+	MaxSimultaneous,
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
 	MinHoursDaily,
 	NotOverlapping,
+	OccupyMaxSlots,
 	Ordered,
+	OrderedIfSameDay,
 	PreferredRooms,
 	PreferredStartingTimes,
 	PreferredTimeSlots,
@@ -683,8 +686,26 @@ def _relation(kind: str, size: int = 2) -> Handler:
 		if kind == "grouped":
 			imp.add(Grouped(weight=weight, name=label, lessons=ids))
 		else:
-			cls = Consecutive if kind == "consecutive" else Ordered
+			cls = {"consecutive": Consecutive, "ordered": Ordered, "ordered_if_same_day": OrderedIfSameDay}[
+				kind
+			]
 			imp.add(cls(weight=weight, name=label, first=ids[0], second=ids[1]))
+		return None
+
+	return handler
+
+
+def _in_selected_slots(cls: type[Constraint], limit_field: str, limit_tag: str) -> Handler:
+	"""A listed set of activities and a selection of time slots with a limit (occupy max slots, max
+	simultaneous)."""
+
+	def handler(imp: _Importer, elem: ET.Element, weight: float) -> bool | None:
+		ids = imp.activity_ids(_texts(elem, "Activity_Id"))
+		if not ids:
+			return False
+		slots = imp.slots(elem, "Selected_Time_Slot", "Selected_Day", "Selected_Hour")
+		limit = {limit_field: _int(_text(elem, limit_tag))}
+		imp.add(cls(weight=weight, name=_label(elem, ids), lessons=ids, slots=slots, **limit))
 		return None
 
 	return handler
@@ -836,6 +857,13 @@ _HANDLERS: dict[str, Handler] = {
 	"ConstraintActivitiesNotOverlapping": _activity_list(NotOverlapping),
 	"ConstraintTwoActivitiesConsecutive": _relation("consecutive"),
 	"ConstraintTwoActivitiesOrdered": _relation("ordered"),
+	"ConstraintTwoActivitiesOrderedIfSameDay": _relation("ordered_if_same_day"),
+	"ConstraintActivitiesOccupyMaxTimeSlotsFromSelection": _in_selected_slots(
+		OccupyMaxSlots, "max_slots", "Max_Number_of_Occupied_Time_Slots"
+	),
+	"ConstraintActivitiesMaxSimultaneousInSelectedTimeSlots": _in_selected_slots(
+		MaxSimultaneous, "max_simultaneous", "Max_Number_of_Simultaneous_Activities"
+	),
 	"ConstraintTwoActivitiesGrouped": _relation("grouped"),
 	"ConstraintThreeActivitiesGrouped": _relation("grouped", size=3),
 	"ConstraintActivityPreferredStartingTime": _activity_starting_time,

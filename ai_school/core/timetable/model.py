@@ -418,6 +418,36 @@ class Ordered(Constraint):
 
 
 @dataclass
+class OrderedIfSameDay(Constraint):
+	"""When ``first`` and ``second`` fall on the same day, ``second`` starts after ``first`` ends (FET *two
+	activities ordered if same day*); on different days either order is fine. Cost: one unit if not."""
+
+	first: str = ""
+	second: str = ""
+
+
+@dataclass
+class OccupyMaxSlots(Constraint):
+	"""``lessons`` together occupy at most ``max_slots`` of the ``slots`` (a slot counts once however many
+	of them share it; FET *activities occupy max time slots from selection*). Cost: one unit per slot
+	above."""
+
+	lessons: list[str] = field(default_factory=list)
+	slots: frozenset[Slot] = frozenset()
+	max_slots: int = 0
+
+
+@dataclass
+class MaxSimultaneous(Constraint):
+	"""At most ``max_simultaneous`` of ``lessons`` in each of the ``slots`` (FET *activities max
+	simultaneous in selected time slots*). Cost: one unit per lesson above, in each slot."""
+
+	lessons: list[str] = field(default_factory=list)
+	slots: frozenset[Slot] = frozenset()
+	max_simultaneous: int = 0
+
+
+@dataclass
 class Grouped(Constraint):
 	"""``lessons`` (2 or 3) are back to back on the same day in any order, breaks in between
 	allowed (FET *two/three activities grouped*). Cost: one unit if not."""

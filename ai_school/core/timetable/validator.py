@@ -27,12 +27,15 @@ from ai_school.core.timetable.model import (
 	MaxHoursContinuously,
 	MaxHoursDaily,
 	MaxLessonsPerDay,
+	MaxSimultaneous,
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
 	MinHoursDaily,
 	NotOverlapping,
+	OccupyMaxSlots,
 	Ordered,
+	OrderedIfSameDay,
 	PreferredRooms,
 	PreferredStartingTimes,
 	PreferredTimeSlots,
@@ -471,6 +474,35 @@ class _Validator:
 				names = f"{self.index.lesson_label(c.second)} is not after {self.index.lesson_label(c.first)}"
 				yield 1, names, [c.first, c.second]
 
+	def check_ordered_if_same_day(self, c: OrderedIfSameDay) -> Iterable[Finding]:
+		if self.placed([c.first, c.second]) == [c.first, c.second]:
+			(day, period), (other_day, other_period) = self.start(c.first), self.start(c.second)
+			if day == other_day and other_period < period + self.index.lessons[c.first].duration:
+				names = f"{self.index.lesson_label(c.second)} is not after {self.index.lesson_label(c.first)}"
+				yield 1, f"{names} on {self.problem.days[day]}", [c.first, c.second]
+
+	def check_occupy_max_slots(self, c: OccupyMaxSlots) -> Iterable[Finding]:
+		placed = self.placed(c.lessons)
+		used = sorted({s for le in placed for s in self.occupied[le] if s in c.slots})
+		if len(used) > c.max_slots:
+			where = ", ".join(self.slot(s) for s in used)
+			yield (
+				len(used) - c.max_slots,
+				f"they occupy {len(used)} of the selected slots ({where}; max {c.max_slots})",
+				placed,
+			)
+
+	def check_max_simultaneous(self, c: MaxSimultaneous) -> Iterable[Finding]:
+		placed = self.placed(c.lessons)
+		for slot in sorted(c.slots):
+			there = [le for le in placed if slot in self.occupied[le]]
+			if len(there) > c.max_simultaneous:
+				yield (
+					len(there) - c.max_simultaneous,
+					f"{len(there)} of them at {self.slot(slot)} (max {c.max_simultaneous})",
+					there,
+				)
+
 	def check_grouped(self, c: Grouped) -> Iterable[Finding]:
 		placed = self.placed(c.lessons)
 		if len(placed) < 2:
@@ -512,6 +544,9 @@ _CHECKS = {
 	NotOverlapping: _Validator.check_not_overlapping,
 	Consecutive: _Validator.check_consecutive,
 	Ordered: _Validator.check_ordered,
+	OrderedIfSameDay: _Validator.check_ordered_if_same_day,
+	OccupyMaxSlots: _Validator.check_occupy_max_slots,
+	MaxSimultaneous: _Validator.check_max_simultaneous,
 	Grouped: _Validator.check_grouped,
 	PreferredRooms: _Validator.check_rooms,
 	HomeRooms: _Validator.check_rooms,

@@ -361,11 +361,9 @@ REAL = [
 		0,
 		81,
 		0,
-		37,
+		69,
 		{
 			"ConstraintActivityTagsNotOverlapping": 7,
-			"ConstraintActivitiesMaxSimultaneousInSelectedTimeSlots": 1,
-			"ConstraintActivitiesOccupyMaxTimeSlotsFromSelection": 31,
 			"ConstraintActivitiesMinSimultaneousInSelectedTimeSlots": 9,
 		},
 	),
@@ -532,5 +530,54 @@ def test_fet_timetable_with_activity_tag_rules_passes_our_validator(tmp_path):
 	assert report.fully_supported
 	assert any(getattr(c, "tag", "") == "Theory" for c in problem.constraints)
 	result, found = _run_fet(tmp_path, fet_file, seconds=60)
+	assert "Simulation successful" in result
+	assert validate(problem, read_fet_timetable(found[0], problem)).hard_violations == []
+
+
+def test_selected_slot_rules_and_ordered_if_same_day_import():
+	acts = "".join(f"<Activity_Id>{i}</Activity_Id>" for i in (1, 4, 5))
+	slots = "".join(
+		f"<Selected_Time_Slot><Selected_Day>{d}</Selected_Day><Selected_Hour>H6</Selected_Hour></Selected_Time_Slot>"
+		for d in ("Mon", "Tue")
+	)
+	problem, report = import_fet(
+		_constraints_only(
+			"<ConstraintActivitiesOccupyMaxTimeSlotsFromSelection><Weight_Percentage>100</Weight_Percentage>"
+			f"<Number_of_Activities>3</Number_of_Activities>{acts}"
+			f"<Number_of_Selected_Time_Slots>2</Number_of_Selected_Time_Slots>{slots}"
+			"<Max_Number_of_Occupied_Time_Slots>1</Max_Number_of_Occupied_Time_Slots>"
+			"</ConstraintActivitiesOccupyMaxTimeSlotsFromSelection>"
+			"<ConstraintActivitiesMaxSimultaneousInSelectedTimeSlots><Weight_Percentage>80</Weight_Percentage>"
+			f"<Number_of_Activities>3</Number_of_Activities>{acts}"
+			f"<Number_of_Selected_Time_Slots>2</Number_of_Selected_Time_Slots>{slots}"
+			"<Max_Number_of_Simultaneous_Activities>2</Max_Number_of_Simultaneous_Activities>"
+			"</ConstraintActivitiesMaxSimultaneousInSelectedTimeSlots>"
+			"<ConstraintTwoActivitiesOrderedIfSameDay><Weight_Percentage>100</Weight_Percentage>"
+			"<First_Activity_Id>6</First_Activity_Id><Second_Activity_Id>9</Second_Activity_Id>"
+			"</ConstraintTwoActivitiesOrderedIfSameDay>"
+		)
+	)
+	assert report.fully_supported
+	by_type = {type(c).__name__: c for c in problem.constraints}
+	occupy, simultaneous = by_type["OccupyMaxSlots"], by_type["MaxSimultaneous"]
+	assert (occupy.lessons, occupy.slots, occupy.max_slots) == (
+		["1", "4", "5"],
+		frozenset({(0, 5), (1, 5)}),
+		1,
+	)
+	assert (simultaneous.max_simultaneous, simultaneous.weight) == (2, 80.0)
+	ordered = by_type["OrderedIfSameDay"]
+	assert (ordered.first, ordered.second, ordered.is_hard) == ("6", "9", True)
+
+
+@needs_fet_cl
+@needs_fet_data
+def test_fet_timetable_with_occupy_max_slots_rules_passes_our_validator(tmp_path):
+	# 16 hard "these activities occupy at most 2 of these slots" rules; fet-cl solves it in seconds
+	fet_file = FET_EXAMPLES / "FET-5-official/United-Arab-Emirates/IBDP-School-2016.fet"
+	problem, report = import_fet(fet_file)
+	assert report.fully_supported
+	assert report.supported["ConstraintActivitiesOccupyMaxTimeSlotsFromSelection"] == 16
+	result, found = _run_fet(tmp_path, fet_file, seconds=100)
 	assert "Simulation successful" in result
 	assert validate(problem, read_fet_timetable(found[0], problem)).hard_violations == []

@@ -21,12 +21,15 @@ from ai_school.core.timetable.model import (
 	MaxHoursContinuously,
 	MaxHoursDaily,
 	MaxLessonsPerDay,
+	MaxSimultaneous,
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
 	MinHoursDaily,
 	NotOverlapping,
+	OccupyMaxSlots,
 	Ordered,
+	OrderedIfSameDay,
 	PreferredRooms,
 	PreferredStartingTimes,
 	PreferredTimeSlots,
@@ -456,3 +459,72 @@ def test_tag_max_hours_continuously_is_broken_by_an_untagged_lesson():
 	assert solution.status == "OPTIMAL"
 	assert solution.objective == soft.penalty
 	assert validate(one_day(_tagged_day(3, 1), [soft]), solution.assignments).soft_cost == soft.penalty
+
+
+def test_ordered_if_same_day_orders_only_lessons_on_one_day():
+	# one day, Smith's 7A lesson fixed at P1: 7B's lesson may not start before 7A's on that day
+	lessons = [Lesson("a1", "Maths", ["t"], ["a"], fixed_start=(0, 1)), Lesson("b1", "Art", ["u"], ["b"])]
+	rule = OrderedIfSameDay(first="a1", second="b1")
+	wish = PreferredStartingTimes(weight=50, lessons=["b1"], starts=frozenset({(0, 0)}))
+	solution = solve(one_day(lessons, [rule, wish], periods=3), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.assignments["b1"].start[1] >= 2
+	assert solution.objective == wish.penalty
+	# with a second day the wish is met: ordering binds only on the same day
+	two_days = dataclasses.replace(one_day(lessons, [rule, wish], periods=3), days=["Mon", "Tue"])
+	two_days.lessons[0] = dataclasses.replace(lessons[0], fixed_start=(1, 1))
+	solution = solve(two_days, time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == 0
+	assert solution.assignments["b1"].start == (0, 0)
+
+
+def _school(lessons, periods):
+	teachers = sorted({t for le in lessons for t in le.teachers})
+	sets = sorted({s for le in lessons for s in le.student_sets})
+	return Problem(
+		days=["Mon"],
+		periods_per_day=periods,
+		teachers=[Teacher(t, t) for t in teachers],
+		student_sets=[StudentSet(s, s) for s in sets],
+		lessons=lessons,
+	)
+
+
+def test_occupy_max_slots_counts_each_selected_slot_once():
+	# one class, three lessons with three teachers, three periods: the class fills every period, so its
+	# lessons occupy both selected periods P1 and P2
+	lessons = [Lesson(f"l{i}", "Maths", [f"t{i}"], ["a"]) for i in range(3)]
+	selected = frozenset({(0, 0), (0, 1)})
+	problem = _school(lessons, periods=3)
+	ids = [le.id for le in lessons]
+	problem.constraints = [OccupyMaxSlots(lessons=ids, slots=selected, max_slots=2)]
+	assert solve(problem, time_limit=10, num_workers=1).report.hard_violations == []
+	problem.constraints = [OccupyMaxSlots(lessons=ids, slots=selected, max_slots=1)]
+	assert solve(problem, time_limit=60, num_workers=1).status == "INFEASIBLE"
+	soft = OccupyMaxSlots(weight=50, lessons=ids, slots=selected, max_slots=1)
+	problem.constraints = [soft]
+	solution = solve(problem, time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == soft.penalty
+	# two lessons of other classes sharing P1 still count it once
+	extra = [Lesson(f"m{i}", "Art", [f"u{i}"], [f"b{i}"], fixed_start=(0, 0)) for i in range(2)]
+	problem = _school(lessons + extra, periods=3)
+	problem.constraints = [OccupyMaxSlots(lessons=[*ids, "m0", "m1"], slots=selected, max_slots=2)]
+	assert solve(problem, time_limit=10, num_workers=1).report.hard_violations == []
+
+
+def test_max_simultaneous_in_selected_slots():
+	# four lessons of four classes and teachers in a 2-period day: two at once somewhere is unavoidable
+	lessons = [Lesson(f"l{i}", "Maths", [f"t{i}"], [f"s{i}"]) for i in range(4)]
+	ids = [le.id for le in lessons]
+	problem = _school(lessons, periods=2)
+	both = frozenset({(0, 0), (0, 1)})
+	problem.constraints = [MaxSimultaneous(lessons=ids, slots=both, max_simultaneous=2)]
+	solution = solve(problem, time_limit=10, num_workers=1)
+	assert solution.report.hard_violations == []
+	assert sorted(solution.assignments[i].start for i in ids) == [(0, 0), (0, 0), (0, 1), (0, 1)]
+	problem.constraints = [MaxSimultaneous(lessons=ids, slots=both, max_simultaneous=1)]
+	assert solve(problem, time_limit=60, num_workers=1).status == "INFEASIBLE"
+	# only P1 selected: at most one there, so three go to P2
+	problem.constraints = [MaxSimultaneous(lessons=ids, slots=frozenset({(0, 0)}), max_simultaneous=1)]
+	solution = solve(problem, time_limit=10, num_workers=1)
+	assert sum(1 for i in ids if solution.assignments[i].start == (0, 0)) <= 1
+	assert solution.report.hard_violations == []
