@@ -27,7 +27,7 @@ from frappe.utils import get_url_to_form
 
 from ai_school import education_data, llm
 from ai_school.core.tutor.conversation import safeguarding_reply
-from ai_school.core.tutor.severity import Assessment, assess
+from ai_school.core.tutor.severity import Assessment, assess, screen_stream
 from ai_school.core.tutor.severity import screen_reply as screen
 
 ALERT = "AI Safety Alert"
@@ -50,8 +50,9 @@ def unsafe_message(session: frappe._dict, message: str, text: str, labels: Itera
 
 
 def reply_unsafe(text: str) -> bool:
-	"""Whether the model's reply so far is unsafe to show (the stream is held from then on)."""
-	return screen(text) is not None
+	"""Whether the model's reply so far is unsafe to show (the stream is held from then on): its newest part,
+	cheaply (core.tutor.severity.screen_stream); ``screen_reply`` checks the whole reply at the end."""
+	return screen_stream(text) is not None
 
 
 def screen_reply(session: frappe._dict, message: str, text: str) -> str:

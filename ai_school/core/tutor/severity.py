@@ -350,6 +350,39 @@ def _reply_rule_hits(text: str) -> list[tuple[Hit, str, bool]]:
 	return out
 
 
+# words (and word beginnings) the reply rules need, and the commonest of the student-message detectors': a
+# stretch of reply without any of them is passed while streaming without running the screens (a cheap check run
+# ten times a second per answer). It covers every reply rule; a reply that only a student-message detector would
+# flag ("I don't want to be here anymore") can be missed while streaming, and the final reply is always
+# screened in full (replaced before it is saved or shown as the answer)
+_MAYBE_UNSAFE = re.compile(
+	r"\b(?:kill|die\b|dying|dead|death|suicid|harm|hurt|cut|slit|slash|bleed|blood|vein|wrist|pill|tablet|capsule|"
+	r"dose|overdos|lethal|fatal|deadly|toxic|poison|bomb|explos|molotov|napalm|thermite|gun|rifle|pistol|knife|"
+	r"knive|blade|razor|dagger|machete|stab|shoot|shot|weapon|noose|hang|rope|bridge|jump|drown|suffocat|strangl|"
+	r"chok|starv|purg|vomit|throw up|secret|photos?\b|pics?\b|pictures?\b|selfies?\b|videos?\b|address|meet|"
+	r"alone|touch|abus|rape|molest|"
+	r"groom|nude|naked|threat|attack|punch|hit|beat|kick|slap|burn|fire|murder|revenge|suffer|bully|scared|"
+	r"afraid|unsafe|miss you|miss me|burden|worthless|better off|disappear|end (?:it|my|your)|goodbye|wake up|"
+	r"antifreeze|bleach|cyanide|arsenic|ricin|gas|acid|taser|matar|morir|muer|suicid|tuer|mourir|sterben|"
+	r"umbring|toten|ritz|verletz|khud|jaan|goli|chaku|maar|mar ja|marna|nobody|no one|scars?\b|aim for|"
+	r"knock (?:out|him|her|them|someone)|injur|don't tell|do not tell|delete|see me|see up|in person|"
+	r"somewhere private|after school|untraceable|undetectable)",
+)
+STREAM_WINDOW = 800  # characters: the newest text and enough before it for any pattern to span
+
+
+def may_be_unsafe(text: str) -> bool:
+	return bool(_MAYBE_UNSAFE.search((text or "").lower()))
+
+
+def screen_stream(text_so_far: str) -> Assessment | None:
+	"""The screen while a reply streams: only its newest ``STREAM_WINDOW`` characters (what came before was
+	screened by the previous calls), skipped when they hold no word any rule needs. A window that has lost its
+	context may hold a safe reply; the final text is screened in full with ``screen_reply``."""
+	window = (text_so_far or "")[-STREAM_WINDOW:]
+	return screen_reply(window) if may_be_unsafe(window) else None
+
+
 def screen_reply(reply: str) -> Assessment | None:
 	"""Whether the model's reply is unsafe for a student to read; None when it is fine."""
 	normal = Text((reply or "")[:8000]).leet
