@@ -604,6 +604,10 @@ def get_students_with_results_after(terms: list[str], after: str, limit: int) ->
 	)
 
 
+def count_students() -> int:
+	return frappe.db.count("Student")
+
+
 def get_terms(names: list[str]) -> list[frappe._dict]:
 	"""These Academic Terms with their dates, oldest first (terms without dates are left out)."""
 	rows = frappe.get_all(
@@ -943,7 +947,16 @@ def get_submitted_results_of_students(students: list[str], to_datetime) -> list[
 	return frappe.get_all(
 		"Assessment Result",
 		filters={"student": ("in", students), "docstatus": 1, "modified": ("<=", to_datetime)},
-		fields=["name", "student", "course", "grade", "total_score", "maximum_score", "modified"],
+		fields=[
+			"name",
+			"student",
+			"course",
+			"assessment_plan",
+			"grade",
+			"total_score",
+			"maximum_score",
+			"modified",
+		],
 		order_by="modified asc",
 	)
 

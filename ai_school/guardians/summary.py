@@ -1,5 +1,5 @@
 """What a guardian sees of a ward: attendance, recent results, shared insights, tutor use, and the tutor
-transcripts when the school allows it (AI School Settings > Guardians See Tutor Chats).
+transcripts when the school allows it (AI School Settings > Guardians Can Read Tutor Chats).
 
 `check_ward` decides who may see a student's summary: read-all staff, and the guardians the student lists.
 Every function below it reads on that decision: the tutor numbers are counted from chats the guardian may not
@@ -128,17 +128,24 @@ def attendance_summary(student: str) -> dict:
 
 
 def recent_results(student: str, limit: int = RECENT_RESULTS) -> list[dict]:
+	"""The student's latest submitted results, by the date of the assessment (newest first)."""
 	rows = education_data.get_submitted_results_of_students(
 		[student], datetime.combine(getdate(today()), time.max)
 	)
-	rows = rows[-limit:][::-1]
+	plans = education_data.get_assessment_plan_dates(
+		[row.assessment_plan for row in rows if row.assessment_plan]
+	)
+	for row in rows:
+		plan = plans.get(row.assessment_plan)
+		row.on_date = getdate(plan.schedule_date if plan and plan.schedule_date else row.modified)
+	rows = sorted(rows, key=lambda row: (row.on_date, row.modified), reverse=True)[:limit]
 	titles = education_data.get_course_titles([row.course for row in rows])
 	return [
 		{
 			"course": titles.get(row.course, row.course),
 			"grade": row.grade,
 			"percent": _rounded(percent_of(row.total_score, row.maximum_score)),
-			"date": str(getdate(row.modified)),
+			"date": str(row.on_date),
 		}
 		for row in rows
 	]

@@ -4,7 +4,7 @@ turns on AI School Settings > guardian_tutor_transcripts, preferences are their 
 or staff comment reaches them."""
 
 import frappe
-from frappe.utils import now_datetime, nowdate
+from frappe.utils import add_days, now_datetime, nowdate
 
 from ai_school.api import guardian as api
 from ai_school.guardians import summary
@@ -50,6 +50,26 @@ class TestGuardianAPI(GuardianTestCase):
 		for student in (self.ben.name, "EDU-STU-NO-SUCH"):
 			with self.assertRaises(frappe.PermissionError):
 				api.get_ward_tutor_usage(student)
+
+	def test_recent_results_come_newest_assessment_first(self):
+		older = utils.make_assessment_result(
+			self.ada.name, self.ada.group, self.course, {"AI G Algebra": (9, 20)}
+		)
+		newer = utils.make_assessment_result(
+			self.ada.name, self.ada.group, self.course, {"AI G Algebra": (17, 20)}
+		)
+		# entered in the other order: the older assessment's result was submitted last
+		for result, days_ago in ((older, -20), (newer, -2)):
+			plan = frappe.db.get_value("Assessment Result", result, "assessment_plan")
+			frappe.db.set_value("Assessment Plan", plan, "schedule_date", add_days(nowdate(), days_ago))
+		frappe.db.set_value("Assessment Result", older, "modified", now_datetime(), update_modified=False)
+		frappe.set_user(self.parent.user)
+		results = api.get_wards_summary()[0]["results"]
+		self.assertEqual(
+			[(r["percent"], r["date"]) for r in results],
+			[(85, add_days(nowdate(), -2)), (45, add_days(nowdate(), -20))],
+		)
+		self.assertEqual([r["grade"] for r in results], ["A", "F"])
 
 	def test_guests_students_and_instructors_are_refused_and_staff_may_look(self):
 		for user in ("Guest", self.ada.user, utils.make_user(("Instructor",))):
