@@ -141,7 +141,7 @@
 				.appendTo($main);
 			const flags = parse_flags(session.safety_flags);
 			const details = [
-				__("{0} messages", [session.messages]),
+				session.messages === 1 ? __("1 message") : __("{0} messages", [session.messages]),
 				frappe.datetime.prettyDate(session.modified),
 			];
 			if (flags.length) details.push(__("flags: {0}", [flags.join(", ")]));
