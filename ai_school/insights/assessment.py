@@ -20,13 +20,16 @@ When it runs:
 
 Wording: when a provider is configured (AI School Settings) and every active member of the plan's group has
 a submitted result (the means are final), the job asks the model to reword the templated suggestions of each
-Draft insight through the gateway (``llm.complete_json``, feature *Insights*): the payload holds numbers,
-criterion names and the course title, with the site's people names replaced by placeholders; the model's
-text is kept only if every number in it is a computed one (``core...accept_wording``), else the templates
-stay. Each insight is reworded once per set of numbers (``facts_hash``).
+insight it has just written, through the gateway (``llm.complete_json``, feature *Insights*), after the numbers
+are committed, so a slow provider holds no row locks. The payload holds numbers, criterion names and the course
+title, with the site's people names replaced by placeholders; the model's text is kept only if every number in
+it is a computed one (``core...accept_wording``) and the insight is still that Draft, else the templates stay.
+An insight is reworded when its numbers change, not again for the same ones; after the first provider
+failure in a run the job stops asking until the next run.
 
 ``backfill(since=...)`` creates the missing insights of plans scheduled since a date (results written in
-bulk without document events, e.g. the demo).
+bulk without document events, e.g. the demo), without rewording unless ``word=True``. A plan whose
+transaction the database picks as a deadlock victim (e.g. a migrate touching the same rows) is tried again.
 """
 
 from __future__ import annotations
@@ -130,56 +133,92 @@ def _text(value) -> str:
 
 def drain_pending(commit: bool = True) -> int:
 	"""The job: refresh the plans in the set until it is empty, each plan in its own savepoint (and committed
-	unless ``commit=False``, for tests). Returns how many insights it created or updated."""
+	unless ``commit=False``, for tests), then reword what is due. Returns how many insights it created or
+	updated."""
+	wording = Wording() if provider_configured() else None
 	written = 0
 	while (value := frappe.cache.spop(PENDING_KEY)) is not None:
-		written += _refresh_safely(_text(value), commit)
+		written += _refresh_safely(_text(value), commit, wording)
 	return written
 
 
-def backfill(since=None, commit: bool = True) -> int:
+def backfill(since=None, commit: bool = True, word: bool = False) -> int:
 	"""Create the missing insights (and refresh the Drafts) of every submitted plan scheduled on or after
-	``since`` (default: the start of the current academic term). Runs here, not in a job."""
+	``since`` (default: the start of the current academic term). Runs here, not in a job. ``word``: also
+	reword the suggestions through the provider (one call per insight: off by default)."""
 	if since is None:
 		term = education_data.get_current_academic_term()
 		dates = education_data.get_term_dates(term) if term else None
 		since = dates.term_start_date if dates else getdate()
+	wording = Wording() if word and provider_configured() else None
 	written = 0
 	for plan in education_data.get_plans_with_results_since(getdate(since)):
-		written += _refresh_safely(plan, commit)
+		written += _refresh_safely(plan, commit, wording)
 	return written
 
 
-def _refresh_safely(plan: str, commit: bool) -> int:
-	frappe.db.savepoint("ai_school_assessment_insight")
-	try:
-		written = refresh_plan(plan)
-	except Exception:
-		frappe.db.rollback(save_point="ai_school_assessment_insight")
-		frappe.log_error(title=f"AI School insights: could not refresh the insights of {plan}")
-		written = 0
+SAVEPOINT = "ai_school_assessment_insight"
+ATTEMPTS = 2  # a plan whose transaction the database chose as a deadlock victim is tried once more
+
+
+def _refresh_safely(plan: str, commit: bool, wording: Wording | None = None) -> int:
+	"""Refresh one plan's numbers in a savepoint (committed), then reword the insights it wrote, each call
+	made with no transaction open on them (a slow provider holds no row locks)."""
+	for attempt in range(ATTEMPTS):
+		frappe.db.savepoint(SAVEPOINT)
+		try:
+			written, course, to_word = refresh_plan(plan, wording_due=wording is not None)
+			break
+		except frappe.QueryDeadlockError:
+			# the database rolled the whole transaction back (the savepoint with it)
+			frappe.db.rollback()
+			if attempt + 1 == ATTEMPTS:
+				frappe.log_error(title=f"AI School insights: could not refresh the insights of {plan}")
+				return 0
+		except Exception:
+			_rollback_to_savepoint()
+			frappe.log_error(title=f"AI School insights: could not refresh the insights of {plan}")
+			if commit:
+				frappe.db.commit()
+			return 0
 	if commit:
 		frappe.db.commit()
+	for name, insight in to_word:
+		if wording is None or wording.down:
+			break
+		wording.apply(name, insight, course)
+		if commit:
+			frappe.db.commit()
 	return written
+
+
+def _rollback_to_savepoint() -> None:
+	try:
+		frappe.db.rollback(save_point=SAVEPOINT)
+	except Exception:
+		frappe.db.rollback()  # the savepoint went with a rolled back transaction
 
 
 # --- one plan --------------------------------------------------------------------------------------------
 
 
-def refresh_plan(plan: str) -> int:
-	"""Create or update the insights of every submitted result of ``plan``. Returns how many it wrote."""
+def refresh_plan(plan: str, wording_due: bool = False) -> tuple[int, str | None, list]:
+	"""Create or update the insights of every submitted result of ``plan`` (numbers and templated
+	suggestions). Returns how many it wrote, the course, and the (insight, core insight) pairs to reword:
+	those it wrote with templated suggestions, once every active member of the group has a result (the
+	means no longer move) and ``wording_due``."""
 	from ai_school.core.insights.assessment import build_insight
 
 	results = education_data.get_submitted_results_of_plans([plan])
 	if not results:
-		return 0
+		return 0, None, []
 	group_scores = _scores(results)
 	course = results[0].course
 	previous = _previous_by_student([r.student for r in results], course, exclude_plan=plan)
 	pass_mark = pass_mark_for(results[0].grading_scale)
 	existing = _insights_by_result([r.name for r in results])
-	wording = Wording(course) if _wording_due(plan, results) else None
-	written = 0
+	complete = wording_due and _group_complete(results)
+	written, to_word = 0, []
 	for result in results:
 		insight = build_insight(
 			group_scores[result.name],
@@ -187,9 +226,13 @@ def refresh_plan(plan: str) -> int:
 			previous.get(result.student, []),
 			pass_mark=pass_mark,
 		)
-		if _write(result, insight, existing.get(result.name), wording):
-			written += 1
-	return written
+		doc = _write(result, insight, existing.get(result.name))
+		if doc is None:
+			continue
+		written += 1
+		if complete and doc.source == RULE:
+			to_word.append((doc.name, insight))
+	return written, course, to_word
 
 
 def _scores(results) -> dict:
@@ -272,10 +315,8 @@ def _insights_by_result(results: list[str]) -> dict[str, frappe._dict]:
 	return {row.assessment_result: row for row in rows}
 
 
-def _wording_due(plan: str, results) -> bool:
-	"""Reword only with a provider, and once the group is complete (the means no longer move)."""
-	if not provider_configured():
-		return False
+def _group_complete(results) -> bool:
+	"""Every active member of the plan's group has a submitted result (the means no longer move)."""
 	group = results[0].student_group
 	members = set(education_data.get_group_students([group]).get(group, [])) if group else set()
 	return bool(members) and members <= {r.student for r in results}
@@ -286,14 +327,13 @@ def provider_configured() -> bool:
 	return bool(config.api_key and config.models)
 
 
-def _write(result, insight, stored, wording: Wording | None) -> bool:
-	"""Create the result's insight or refresh a Draft one. Returns whether it saved."""
-	facts_hash = insight.facts_hash()
+def _write(result, insight, stored):
+	"""Create the result's insight or refresh a Draft one. Returns the saved document, or None."""
 	if stored is not None:
 		if stored.status != DRAFT:
-			return False  # a teacher has moved it on: its numbers are the ones they saw
-		if stored.facts_hash == facts_hash and (stored.source != RULE or wording is None):
-			return False  # nothing new to say
+			return None  # a teacher has moved it on: its numbers are the ones they saw
+		if stored.facts_hash == insight.facts_hash():
+			return None  # nothing new to say
 		doc = frappe.get_doc(INSIGHT, stored.name)
 	else:
 		doc = frappe.new_doc(INSIGHT)
@@ -303,11 +343,9 @@ def _write(result, insight, stored, wording: Wording | None) -> bool:
 	if doc.source != TEACHER:
 		doc.suggestions = suggestions_html(insight.suggestions)
 		doc.source, doc.model = RULE, None
-		if wording is not None:
-			wording.word(doc, insight)
 	doc.flags.ignore_permissions = True  # server-computed: protect_computed_fields lets this write through
 	doc.save(ignore_permissions=True)
-	return True
+	return doc
 
 
 def set_numbers(doc, insight) -> None:
@@ -349,11 +387,13 @@ def suggestions_html(suggestions) -> str:
 
 
 class Wording:
-	"""Rewords suggestions through the gateway for one plan's insights (the redactor is built once)."""
+	"""Rewords suggestions through the gateway for one job run. After the first provider failure (or a
+	refusal: budget, feature switched off) it stops asking for the rest of the run; the templates stay."""
 
-	def __init__(self, course: str):
-		self.course_title = education_data.get_course_title(course)
+	def __init__(self):
 		self._redactor = None
+		self._titles: dict[str, str] = {}
+		self.down = False
 
 	@property
 	def redactor(self):
@@ -363,28 +403,45 @@ class Wording:
 			self._redactor = Redactor(names=education_data.get_people_names())
 		return self._redactor
 
-	def word(self, doc, insight) -> bool:
-		"""Ask the model to reword ``insight``'s suggestions into ``doc``; keep its words only if their
-		numbers check out. A provider failure, a refusal or invented numbers leave the templates."""
+	def reword(self, insight, course: str, reference: str | None = None):
+		"""The model's suggestions for ``insight`` and the model's name, or None: a failure, or words whose
+		numbers are not the computed ones."""
 		from ai_school.core.insights.assessment import WORDING_SHAPE, accept_wording, wording_messages
 
-		payload = self.redactor.redact_messages(wording_messages(insight, self.course_title))
+		if self.down:
+			return None
+		if course not in self._titles:
+			self._titles[course] = education_data.get_course_title(course)
+		payload = self.redactor.redact_messages(wording_messages(insight, self._titles[course]))
 		try:
 			data, completion = llm.complete_json(
 				"Insights",
 				payload,
 				WORDING_SHAPE,
-				reference=(INSIGHT, doc.name) if doc.name else None,
+				reference=(INSIGHT, reference) if reference else None,
 				temperature=0.3,
 			)
 		except frappe.ValidationError:  # AIUnavailableError, AIBudgetExceededError, feature switched off
 			frappe.local.message_log = []  # frappe.throw queued a message for a web response; a job has none
-			return False
+			self.down = True
+			return None
 		if isinstance(data, dict) and isinstance(data.get("suggestions"), list):
 			data = {"suggestions": [self.redactor.restore(str(text)) for text in data["suggestions"]]}
 		accepted = accept_wording(data, insight)
-		if accepted is None:
+		return (accepted, completion.model) if accepted is not None else None
+
+	def apply(self, name: str, insight, course: str) -> bool:
+		"""Reword insight ``name`` (the call holds no lock on it), then save the words if it is still the
+		Draft with these numbers and templated suggestions."""
+		worded = self.reword(insight, course, reference=name)
+		if worded is None:
 			return False
-		doc.suggestions = suggestions_html(accepted)
-		doc.source, doc.model = MODEL, completion.model
+		suggestions, model = worded
+		doc = frappe.get_doc(INSIGHT, name, for_update=True)
+		if doc.status != DRAFT or doc.source != RULE or doc.facts_hash != insight.facts_hash():
+			return False  # changed while the model was writing
+		doc.suggestions = suggestions_html(suggestions)
+		doc.source, doc.model = MODEL, model
+		doc.flags.ignore_permissions = True
+		doc.save(ignore_permissions=True)
 		return True

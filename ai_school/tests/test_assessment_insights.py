@@ -14,6 +14,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
+from ai_school import llm
 from ai_school.insights import assessment
 from ai_school.tests import desk, utils
 
@@ -318,14 +319,21 @@ class TestAssessmentInsights(FrappeTestCase):
 
 
 class WordingProvider(BaseHTTPRequestHandler):
-	"""An OpenAI-compatible provider that answers with `reply(drafts)` and records what it was sent."""
+	"""An OpenAI-compatible provider that answers with `reply(drafts)` (or fails with `status`) and records
+	what it was sent."""
 
 	reply = staticmethod(lambda drafts: drafts)
+	status = 200
 	seen: list = []
 
 	def do_POST(self):
 		body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
 		type(self).seen.append(body)
+		if self.status != 200:
+			self.send_response(self.status)
+			self.send_header("Content-Length", "0")
+			self.end_headers()
+			return
 		drafts = json.loads(body["messages"][-1]["content"].split("\n")[0])["drafts"]
 		content = json.dumps({"suggestions": type(self).reply(drafts)})
 		data = json.dumps(
@@ -367,18 +375,23 @@ class TestAssessmentInsightWording(FrappeTestCase):
 		frappe.db.savepoint(SAVEPOINT)
 		frappe.cache.delete_value(assessment.PENDING_KEY)
 		WordingProvider.seen = []
+		WordingProvider.status = 200
 		settings = frappe.get_single("AI School Settings")
 		settings.provider_base_url = f"http://127.0.0.1:{self.server.server_port}/v1"
 		settings.api_key = "sk-test-wording-0123456789"
 		settings.primary_model = "test/wording"
 		settings.enable_insights = 1
 		settings.save(ignore_permissions=True)  # in the test transaction: rolled back in tearDown
+		self.started = frappe.utils.now()
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
 		frappe.db.rollback(save_point=SAVEPOINT)
 		frappe.clear_document_cache("AI School Settings", "AI School Settings")
 		frappe.cache.delete_value(assessment.PENDING_KEY)
+		# a failed call commits its log row on a connection of its own (ai_school.llm): remove those too
+		with llm.own_transaction():
+			frappe.db.delete("AI Engagement Log", {"feature": "Insights", "creation": (">=", self.started)})
 
 	def mark(self, students):
 		plan = utils.make_assessment_plan(self.group, self.course, MAXIMUMS)
@@ -417,3 +430,12 @@ class TestAssessmentInsightWording(FrappeTestCase):
 		self.assertEqual(insight.source, "Rule")
 		self.assertNotIn("42", insight.suggestions)
 		self.assertIn("AI Test Reading: 3 out of 10, 3 below the group mean of 6.", insight.suggestions)
+
+	def test_a_failing_provider_is_asked_about_one_insight_per_run_and_the_templates_stay(self):
+		WordingProvider.status = 400  # refused at once, no retries
+		results = self.mark(self.students)
+		self.assertEqual(assessment.drain_pending(commit=False), 4)
+		prompts = {body["messages"][-1]["content"] for body in WordingProvider.seen}
+		self.assertEqual(len(prompts), 1)  # the first failure stops the rewording for this run
+		sources = {frappe.db.get_value(INSIGHT, {"assessment_result": r}, "source") for r in results}
+		self.assertEqual(sources, {"Rule"})
