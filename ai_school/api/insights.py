@@ -77,7 +77,7 @@ def risk_access(student: str, user: str | None = None) -> str | None:
 
 
 def _check_student(student: str) -> str:
-	if not student or not frappe.db.exists("Student", student):
+	if not student or not education_data.get_existing_students([student]):
 		frappe.throw(_("Student {0} does not exist.").format(student), frappe.DoesNotExistError)
 	access = risk_access(student)
 	if access is None:
@@ -102,7 +102,7 @@ def may_see_group(student_group: str, user: str | None = None) -> bool:
 
 
 def _check_group(student_group: str) -> None:
-	if not student_group or not frappe.db.exists("Student Group", student_group):
+	if not student_group or not education_data.get_student_group_details([student_group]):
 		frappe.throw(_("Student Group {0} does not exist.").format(student_group), frappe.DoesNotExistError)
 	if not may_see_group(student_group):
 		frappe.throw(
@@ -348,7 +348,7 @@ INSIGHT_FIELDS = (
 def get_result_insight(assessment_result: str) -> dict | None:
 	"""The Assessment Insight of this result with its gaps per criterion, or None when there is none the user
 	may read (students and guardians: only a Shared one)."""
-	if not assessment_result or not frappe.db.exists("Assessment Result", assessment_result):
+	if not assessment_result or not education_data.get_assessment_result_context(assessment_result):
 		frappe.throw(
 			_("Assessment Result {0} does not exist.").format(assessment_result), frappe.DoesNotExistError
 		)
