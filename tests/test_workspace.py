@@ -126,10 +126,13 @@ def test_number_cards_and_charts_ship_with_the_app():
 	shown_cards = [row["number_card_name"] for row in ws["number_cards"]]
 	shown_charts = [row["chart_name"] for row in ws["charts"]]
 	assert shown_cards and shown_charts
+	# the desk finds a block's widget by the row's label (frappe/public/js/frappe/views/workspace/blocks/block.js)
+	card_labels = [row["label"] for row in ws["number_cards"]]
+	chart_labels = [row["label"] for row in ws["charts"]]
 	assert sorted(b["data"]["number_card_name"] for b in blocks if b["type"] == "number_card") == sorted(
-		shown_cards
+		card_labels
 	)
-	assert sorted(b["data"]["chart_name"] for b in blocks if b["type"] == "chart") == sorted(shown_charts)
+	assert sorted(b["data"]["chart_name"] for b in blocks if b["type"] == "chart") == sorted(chart_labels)
 	for name in shown_cards:
 		assert name in cards, f"number card {name} is not shipped in a module folder"
 		module, card = cards[name]

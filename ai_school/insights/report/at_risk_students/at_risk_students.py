@@ -21,7 +21,7 @@ def columns():
 		{"fieldname": "student_name", "label": _("Student Name"), "fieldtype": "Data", "width": 170},
 		analytics.link_column("student_group", _("Student Group"), "Student Group", 150),
 		{"fieldname": "risk_level", "label": _("Tier"), "fieldtype": "Data", "width": 90},
-		{"fieldname": "risk_score", "label": _("Score"), "fieldtype": "Float", "precision": 0, "width": 70},
+		{"fieldname": "risk_score", "label": _("Score"), "fieldtype": "Float", "precision": 1, "width": 70},
 		{"fieldname": "trend", "label": _("Trend"), "fieldtype": "Data", "width": 95},
 		{"fieldname": "reasons", "label": _("Top Reasons"), "fieldtype": "Data", "width": 480},
 		{"fieldname": "attendance_rate", "label": _("Attendance %"), "fieldtype": "Percent", "width": 110},
