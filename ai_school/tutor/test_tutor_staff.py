@@ -293,6 +293,14 @@ class TestTranscripts(TutorStaffCase):
 		with self.assertRaises(frappe.PermissionError):
 			getpage("tutor-transcripts")
 
+	def test_the_workspace_links_the_staff_side_for_instructors(self):
+		from frappe.desk.desktop import get_desktop_page
+
+		frappe.set_user(self.teacher.user)
+		content = get_desktop_page(json.dumps({"name": "AI School", "title": "AI School", "public": 1}))
+		links = {link.link_to for card in content["cards"]["items"] for link in card["links"]}
+		self.assertLessEqual({"AI Chat Session", "AI Tutor Group Mode", "Tutor Usage"}, links)
+
 	def test_the_page_offers_an_instructors_groups_of_this_year(self):
 		frappe.set_user(self.teacher.user)
 		self.assertEqual(tutor.get_transcript_filters()["groups"], [self.group])
