@@ -25,14 +25,18 @@ class ProgressCallback(cp_model.CpSolverSolutionCallback):
 	"""Records when the first timetable was found and forwards progress events.
 
 	Objective coefficients are integers, so the reported objective is rounded (CP-SAT returns a
-	float that may be off by rounding noise)."""
+	float that may be off by rounding noise). ``constant`` is added to it: CP-SAT drops an objective
+	with no variables (every soft rule already decided by the data), offset included."""
 
-	def __init__(self, started: float, phase: str, progress: Progress | None, first_at: float | None):
+	def __init__(
+		self, started: float, phase: str, progress: Progress | None, first_at: float | None, constant: int = 0
+	):
 		super().__init__()
 		self.started = started
 		self.phase = phase
 		self.progress = progress
 		self.first_at = first_at
+		self.constant = constant
 
 	def on_solution_callback(self) -> None:
 		elapsed = time.perf_counter() - self.started
@@ -43,7 +47,9 @@ class ProgressCallback(cp_model.CpSolverSolutionCallback):
 				{
 					"event": "solution",
 					"phase": self.phase,
-					"objective": round(self.objective_value) if self.phase == "optimise" else None,
+					"objective": round(self.objective_value) + self.constant
+					if self.phase == "optimise"
+					else None,
 					"elapsed": elapsed,
 					"first_solution_at": self.first_at,
 				}

@@ -197,7 +197,9 @@ def _solve(
 				return finish("MODEL_INVALID", explanation=[invalid])
 			workers = concurrent_searches(model, num_workers, "optimise", budget.budget_mb)
 			solver = new_solver(time_limit - (time.perf_counter() - started), workers, seed)
-			callback = ProgressCallback(started, phase, progress, first_at)
+			fixed = model.objective_expr()
+			constant = fixed if isinstance(fixed, int) else 0
+			callback = ProgressCallback(started, phase, progress, first_at, constant)
 			with budget.searching(solver, "the optimisation"):
 				new_status = solver.solve(model.model, callback)
 			first_at = callback.first_at
