@@ -32,15 +32,6 @@ def active_overrides(groups: list[str], on_date) -> tuple[GroupModeOverride, ...
 	return tuple(GroupModeOverride.from_dict(row) for row in rows)
 
 
-def mode_label(mode) -> str:
-	return {
-		"learning": _("Learning"),
-		"guided": _("Guided"),
-		"restricted": _("Restricted"),
-		"blocked": _("Paused"),
-	}.get(getattr(mode, "value", mode), str(mode))
-
-
 def describe(why: ModeReason, now=None) -> str:
 	"""One sentence for the student: why the tutor is in this mode and until when ("" when nothing
 	restricts it). Teachers' reasons are shown as text by the page, never as HTML."""
@@ -59,9 +50,7 @@ def describe(why: ModeReason, now=None) -> str:
 	if why.source == "group_mode":
 		override = why.override
 		last_day = formatdate(add_days(why.until.date(), -1), DAY_FORMAT)
-		return _("{0} until {1}, set by your teacher: {2}").format(
-			mode_label(override.mode), last_day, override.reason
-		)
+		return _("Set by your teacher until {0}: {1}").format(last_day, override.reason)
 	if why.source == "chat":
 		return _("This chat is set to hints only.")
 	return ""
