@@ -128,6 +128,7 @@ async function pinger(until, into) {
 
 async function runStudent(student, index, results) {
 	const random = rng(config.seed * 1000 + index);
+	if (config.ramp) await sleep(random() * config.ramp * 1000);
 	for (let n = 0; n < config.messages; n++) {
 		const text = config.texts[(index + n) % config.texts.length];
 		const sentAt = now();
@@ -150,6 +151,7 @@ async function runStudent(student, index, results) {
 			user: student.user,
 			session: student.session,
 			message,
+			round: n,
 			send_ms: sent.elapsed,
 			start_ms: start ? start.at - sentAt : null,
 			first_token_ms: first ? first.at - sentAt : null,
@@ -181,6 +183,18 @@ async function main() {
 		const { data } = await call(student, "ai_school.api.tutor.start_session", { course: student.course });
 		student.session = data.message.session;
 	}
+	// warm-up (not counted): a few students send one message each, so the fresh web workers have loaded the
+	// chat's code and metadata, as long-running ones have
+	const warm = students.slice(0, config.warmup);
+	await Promise.all(
+		warm.map(async (student) => {
+			const { data } = await call(student, "ai_school.api.tutor.send_message", {
+				session: student.session,
+				text: config.texts[0],
+			});
+			await waitDone(student, data.message.name, config.answer_timeout_s * 1000);
+		})
+	);
 	await sleep(1000);
 
 	// everyone at once
