@@ -3,10 +3,17 @@
 Reads Assessment Results (with their criteria), Student Attendance, the term dates and the company's holiday
 list through ``ai_school/education_data.py`` and the app's own Behaviour Incidents, builds the framework-free
 records of :mod:`ai_school.core.insights.records`, computes each student's features for the current term
-(:func:`~ai_school.core.insights.features.extract_features`) and the ABC rule score
-(:func:`~ai_school.core.insights.rules.abc_score`), and writes the profile: risk score and tier, one AI Risk
-Factor row per indicator (plain words and the points it adds; the points add up to the score), one AI Course
-Standing row per course with its trend since last term, the attendance rate and the trend of the average.
+(:func:`~ai_school.core.insights.features.extract_features`) and scores them: with the **active AI Risk Model
+version** when there is one (its calibrated probability of failing a course this term, in percent;
+``ai_school/insights/risk_model.py`` trains and activates versions), else with the **ABC rule**
+(:func:`~ai_school.core.insights.rules.abc_score`). It writes the profile: risk score and tier, one AI Risk
+Factor row per indicator (plain words and the points it adds; the points add up to the score, for the model
+with a first row for the school's typical risk), one AI Course Standing row per course with its trend since
+last term, the attendance rate and the trend of the average.
+
+The pass mark that decides a failing course is AI School Settings' *Pass Mark* when the school sets one, else
+the pass grade of the grading scale its results use (read from the scale: a band described "Pass", the band
+above those described "Fail", else the band above the bottom one), else 50 %.
 
 When it runs:
 
@@ -16,8 +23,11 @@ When it runs:
   or running per site) drains the set in chunks, so a class of 30 marked at once queues one job, and a Data
   Import (which commits every row) queues a job only when none is waiting. The job is queued after the
   transaction commits (once per transaction), and the students are added to the set again then, so a job that
-  drained them before the commit computes them again. A student added in the instant between a running job's
-  last look at the set and its end waits for the next change or the daily run.
+  drained them before the commit computes them again. The job is **debounced**: it starts draining once no
+  student was added for :data:`DEBOUNCE_SECONDS` (at most :data:`DEBOUNCE_MAX_SECONDS` after it started), and
+  goes on while more arrive, so an import of thousands of rows is computed by one job in a few passes, each
+  student once per pass. A student added in the instant between a running job's last look at the set and its
+  end waits for the next change or the daily run.
 - **Daily** (``daily_long``): :func:`recompute_all` goes through every enabled student in chunks (bounded
   memory), each student in a savepoint (a failure is logged to the Error Log and the rest go on), each chunk
   committed. It also stores the school medians the reasons quote ("school median 4 %") for the next runs.
@@ -40,13 +50,17 @@ PROFILE = "AI Student Profile"
 INCIDENT = "Behaviour Incident"
 PENDING_KEY = "ai_school:insights:pending"  # Redis set of students waiting for a recompute (per site)
 MEDIANS_KEY = "ai_school:insights:medians"  # {term: {indicator: school median}} from the last daily run
+LAST_QUEUED_KEY = "ai_school:insights:last_queued"  # when a student was last added to the set (time.time())
 JOB_ID = "ai_school:insights:recompute"
 CHUNK_SIZE = 50
+DEBOUNCE_SECONDS = 2.0  # the drain job waits until no student was added for this long ...
+DEBOUNCE_MAX_SECONDS = 30.0  # ... but not longer than this before a pass
 HISTORY_TERMS = 6  # the current term and up to five before it (last term's trend, past failures)
 MEDIAN_INDICATORS = ("absence_pct", "recent_absence_pct", "score_pct", "incident_day_pct")
 STRENGTH_PCT = 80.0  # a course at or above this (or the grading scale's top band) is a strength
 TREND_POINTS = 5.0  # a course's change since last term that counts as improving or declining
 MODEL_VERSION = "ABC rule"
+OTHER_POINTS = 0.5  # model reasons smaller than this (either way) are shown together as one row
 
 _QUEUED_FLAG = "ai_school_insights_queued"  # students queued by this transaction (frappe.flags)
 
@@ -64,6 +78,7 @@ def queue_recompute(students) -> None:
 	if not students or not insights_enabled():
 		return
 	frappe.cache.sadd(PENDING_KEY, *students)
+	_touch()
 	queued = frappe.flags.get(_QUEUED_FLAG)
 	if queued is None:
 		frappe.flags[_QUEUED_FLAG] = queued = set()
@@ -72,13 +87,21 @@ def queue_recompute(students) -> None:
 	queued.update(students)
 
 
-def enqueue_after_commit() -> None:
+def enqueue_after_commit():
 	"""after_commit: the transaction's students go into the set again (a running job may have drained them
-	before their changes were committed) and one drain job is queued unless one is queued or running."""
+	before their changes were committed) and one drain job is queued unless one is queued or running (the
+	Job, or None when one already was)."""
 	students = frappe.flags.pop(_QUEUED_FLAG, None)
 	if students:
 		frappe.cache.sadd(PENDING_KEY, *students)
-	enqueue_drain()
+		_touch()
+	return enqueue_drain()
+
+
+def _touch() -> None:
+	import time
+
+	frappe.cache.set_value(LAST_QUEUED_KEY, time.time(), expires_in_sec=3600)
 
 
 def _forget_queued() -> None:
@@ -87,7 +110,12 @@ def _forget_queued() -> None:
 
 def enqueue_drain():
 	return frappe.enqueue(
-		"ai_school.insights.risk.drain_pending", queue="long", timeout=3600, job_id=JOB_ID, deduplicate=True
+		"ai_school.insights.risk.drain_pending",
+		queue="long",
+		timeout=3600,
+		job_id=JOB_ID,
+		deduplicate=True,
+		debounce=DEBOUNCE_SECONDS,
 	)
 
 
@@ -95,12 +123,16 @@ def pending_students() -> set[str]:
 	return {_text(value) for value in frappe.cache.smembers(PENDING_KEY)}
 
 
-def drain_pending(chunk_size: int = CHUNK_SIZE, commit: bool = True) -> int:
+def drain_pending(chunk_size: int = CHUNK_SIZE, commit: bool = True, debounce: float = 0.0) -> int:
 	"""The job: recompute the students in the set, ``chunk_size`` at a time, until it is empty. Returns how
-	many profiles it wrote. ``commit=False`` leaves the work in the caller's transaction (tests)."""
+	many profiles it wrote. ``debounce`` (seconds; the queued job uses :data:`DEBOUNCE_SECONDS`): before each
+	pass, wait until no student was added for that long. ``commit=False`` leaves the work in the caller's
+	transaction (tests)."""
 	written = 0
 	context = None
 	while True:
+		if debounce:
+			wait_until_quiet(debounce)
 		students = _pop_pending(chunk_size)
 		if not students:
 			return written
@@ -108,6 +140,19 @@ def drain_pending(chunk_size: int = CHUNK_SIZE, commit: bool = True) -> int:
 		if context is None:
 			return written  # no current term: nothing to score (the set is drained, the daily run retries)
 		written += _recompute_chunk(students, context, commit=commit)
+
+
+def wait_until_quiet(quiet: float, longest: float = DEBOUNCE_MAX_SECONDS) -> float:
+	"""Sleep until no student was added for ``quiet`` seconds, at most ``longest`` seconds; returns the wait."""
+	import time
+
+	started = time.time()
+	while True:
+		now = time.time()
+		last = frappe.cache.get_value(LAST_QUEUED_KEY, expires=True) or 0  # expires: not from frappe.local
+		if now - float(last) >= quiet or now - started >= longest:
+			return now - started
+		time.sleep(min(quiet - (now - float(last)), longest - (now - started), 0.5) + 0.01)
 
 
 def _pop_pending(count: int) -> list[str]:
@@ -166,8 +211,10 @@ class Context:
 	term: str
 	terms: list  # core Term records, oldest first, the current one last
 	school_days: list[dt.date]
-	pass_mark: float
+	pass_mark: float | None  # the school's own pass mark; None: the grading scale's (see the docstring)
 	medians: dict[str, dict[str, float]]
+	model: object | None = None  # the active version's RiskModel (None: the ABC rule)
+	model_name: str | None = None
 	collect_medians: bool = False
 	collected: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
@@ -195,15 +242,25 @@ def load_context(on_date: dt.date | None = None) -> Context | None:
 		if getdate(row.term_start_date) < getdate(current.term_start_date)
 	]
 	terms.append(Term(term, getdate(current.term_start_date), getdate(current.term_end_date)))
-	pass_mark = frappe.db.get_single_value("AI School Settings", "pass_mark")
+	from ai_school.insights.risk_model import load_active
+
+	active = load_active()
 	return Context(
 		on_date=on_date,
 		term=term,
 		terms=terms,
 		school_days=_school_days(terms),
-		pass_mark=flt(pass_mark) if pass_mark is not None else 50.0,
+		pass_mark=school_pass_mark(),
 		medians=frappe.cache.get_value(MEDIANS_KEY) or {},
+		model=active[1] if active else None,
+		model_name=active[0] if active else None,
 	)
+
+
+def school_pass_mark() -> float | None:
+	"""AI School Settings' Pass Mark when the school set one (above 0 %); None: use the grading scale's."""
+	value = flt(frappe.db.get_single_value("AI School Settings", "pass_mark"))
+	return value if value > 0 else None
 
 
 def _school_days(terms) -> list[dt.date]:
@@ -336,7 +393,9 @@ def _school_data(students: list[str], context: Context):
 	if scales:
 		bands = education_data.get_grading_scale_bands(scales.most_common(1)[0][0])
 		if bands:
-			grading_scale = GradingScale(tuple(GradeBand(b.grade_code, flt(b.threshold)) for b in bands))
+			grading_scale = GradingScale(
+				tuple(GradeBand(b.grade_code, flt(b.threshold), b.grade_description) for b in bands)
+			)
 			strength_pct = max(flt(b.threshold) for b in bands)
 
 	attendance = [
@@ -381,29 +440,19 @@ def write_profile(
 ) -> str:
 	"""Write one student's AI Student Profile from their features this term; `last_term` maps a course to its
 	percentage in the last earlier term that had it (for the course's trend)."""
-	from ai_school.core.insights.rules import abc_score
-
-	score = abc_score(current, cutpoints, context.medians.get(context.term))
+	score = risk_score(current, context, cutpoints)
 	if frappe.db.exists(PROFILE, student):
 		doc = frappe.get_doc(PROFILE, student, for_update=True)
 	else:
 		doc = frappe.new_doc(PROFILE)
 		doc.student = student
-	doc.risk_score = score.score
+	doc.risk_score = round(score.score, 2)
 	doc.risk_level = score.tier
 	doc.trend = current.trend.capitalize() if current.trend else None
 	doc.attendance_rate = None if current.absence_pct is None else 100 - current.absence_pct
 	doc.set("factors", [])
-	for reason in sorted(score.contributions, key=lambda c: (-c.points, c.name)):
-		doc.append(
-			"factors",
-			{
-				"factor": reason.label,
-				"value": flt(reason.value) if isinstance(reason.value, int | float) else None,
-				"impact": reason.points,
-				"explanation": reason.text,
-			},
-		)
+	for row in factor_rows(score):
+		doc.append("factors", row)
 	doc.set("course_standings", [])
 	for course in current.courses:
 		doc.append(
@@ -416,10 +465,63 @@ def write_profile(
 			},
 		)
 	doc.last_computed = now_datetime()
-	doc.model_version = f"{MODEL_VERSION} ({context.term})"
+	doc.model_version = f"{context.model_name or MODEL_VERSION} ({context.term})"
 	doc.flags.ignore_permissions = True  # server-computed: protect_computed_fields lets this write through
 	doc.save(ignore_permissions=True)
 	return doc.name
+
+
+def risk_score(current, context: Context, cutpoints):
+	"""The active model's score when there is one, else the ABC rule's."""
+	medians = context.medians.get(context.term)
+	if context.model is not None:
+		return context.model.explain([current], medians=medians)[0]
+	from ai_school.core.insights.rules import abc_score
+
+	return abc_score(current, cutpoints, medians)
+
+
+def factor_rows(score) -> list[dict]:
+	"""AI Risk Factor rows whose impacts add up to the score. The rule's points are whole numbers, one row
+	per indicator. The model's (percentage points of probability, rounded to 0.01) start from a row for the
+	school's typical student, which also takes the rounding; reasons under :data:`OTHER_POINTS` either way
+	are shown together."""
+	rows = []
+	if score.method != "model":
+		for reason in sorted(score.contributions, key=lambda c: (-c.points, c.name)):
+			rows.append(_factor(reason.label, reason.value, reason.points, reason.text))
+		return rows
+	small = [c for c in score.contributions if abs(c.points) < OTHER_POINTS]
+	for reason in sorted(
+		(c for c in score.contributions if abs(c.points) >= OTHER_POINTS), key=lambda c: (-c.points, c.name)
+	):
+		rows.append(_factor(reason.label, reason.value, round(reason.points, 2), reason.text))
+	if small:
+		points = round(sum(c.points for c in small), 2)
+		names = ", ".join(c.label.lower() for c in sorted(small, key=lambda c: -abs(c.points))[:4])
+		text = f"{len(small)} other indicators together ({names}{', ...' if len(small) > 4 else ''})"
+		rows.append(_factor("Other indicators", None, points, text))
+	typical = round(round(score.score, 2) - sum(row["impact"] for row in rows), 2)
+	rows.insert(
+		0,
+		_factor(
+			"Typical student",
+			None,
+			typical,
+			f"A student with this school's typical indicators: {score.base:.1f} % risk of failing a course "
+			"this term (the model's starting point)",
+		),
+	)
+	return rows
+
+
+def _factor(label: str, value, points: float, text: str) -> dict:
+	return {
+		"factor": label,
+		"value": flt(value) if isinstance(value, int | float) else None,
+		"impact": points,
+		"explanation": text,
+	}
 
 
 def _standing(course, pass_mark: float, cutpoints, strength_pct: float) -> str:
