@@ -44,7 +44,9 @@ from ai_school.core.timetable.model import (
 	Consecutive,
 	EarlyMaxBeginningsAtSecondHour,
 	Lesson,
+	MaxBuildingChanges,
 	MaxGaps,
+	MinGapsBetweenBuildingChanges,
 	Ordered,
 	Problem,
 	Slot,
@@ -109,6 +111,9 @@ class TimetableModel(ConstraintEncodings):
 		self._start_var: dict[str, cp_model.IntVar] = {}
 		self._teaching_start_var: dict[str, cp_model.IntVar] = {}
 		self._on_day: dict[tuple[str, int], Any] = {}
+		self._in_building: dict[tuple[str, Slot, str], Any] = {}
+		self._at_building: dict[tuple[str, str, Slot, str], Any] = {}
+		self._building_changes: dict[tuple[str, str, int], list[Any]] = {}
 		self.symmetry: cp_model.IntVar | None = None
 		self.interchangeable: list[list[str]] = []
 		"""Fixed to 1; enforces the symmetry-breaking constraints (0 in :meth:`local_search_model`)."""
@@ -135,7 +140,12 @@ class TimetableModel(ConstraintEncodings):
 			constraint.only_enforce_if(lit)
 
 	def penalize(self, name: str, expr: Any, weight: int) -> None:
-		if weight > 0:
+		if weight <= 0:
+			return
+		if isinstance(expr, int):
+			# a known cost (e.g. a wished room no lesson can take) is not a term of the CP-SAT objective
+			self.constant_cost += expr * weight
+		else:
 			self.penalties.append(Penalty(name, expr, weight))
 
 	def new_excess(self, expr: Any, limit: int, upper: int) -> cp_model.IntVar:
@@ -375,9 +385,16 @@ class TimetableModel(ConstraintEncodings):
 		soft_room_times = [
 			c for c in self.problem.constraints if isinstance(c, UnavailableTimes) and c.resource == "room"
 		]
+		# Building rules read a lesson's building from its room: a pool must not mix buildings then.
+		by_building = any(
+			isinstance(c, MaxBuildingChanges | MinGapsBetweenBuildingChanges)
+			for c in self.problem.constraints
+		)
 		pools = {}
 		for pool, lessons in members.items():
 			if len(pool) < 2 or any(by_room[r] != {pool} or index.unavailable("room", r) for r in pool):
+				continue
+			if by_building and len({index.rooms[r].building for r in pool}) > 1:
 				continue
 			if any(not c.ids or pool & set(c.ids) for c in soft_room_times):
 				continue

@@ -24,6 +24,7 @@ from ai_school.core.timetable.model import (
 	Grouped,
 	HomeRooms,
 	IntervalMaxDaysPerWeek,
+	MaxBuildingChanges,
 	MaxDaysBetween,
 	MaxDaysPerWeek,
 	MaxGaps,
@@ -34,6 +35,7 @@ from ai_school.core.timetable.model import (
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
+	MinGapsBetweenBuildingChanges,
 	MinHoursDaily,
 	NotOverlapping,
 	OccupyMaxSlots,
@@ -68,7 +70,12 @@ class ConstraintEncodings:
 	room_choice: dict[str, dict[str, cp_model.IntVar]]
 	single_room: dict[str, str]
 	room_options: dict[str, list[str]]
+	pools: dict[frozenset[str], list[str]]
 	constant_cost: int
+	explain: bool
+	_in_building: dict[tuple[str, Slot, str], Any]
+	_at_building: dict[tuple[str, str, Slot, str], Any]
+	_building_changes: dict[tuple[str, str, int], list[Any]]
 
 	def add_constraint(self, constraint: Constraint) -> None:
 		handler = HANDLERS.get(type(constraint))
@@ -454,6 +461,159 @@ class ConstraintEncodings:
 			for s in set(self.cover[a]) & set(self.cover[b]):
 				self.enforce(model.add(self.occ(a, s) + self.occ(b, s) <= 1), c, broken)
 
+	# --- buildings -------------------------------------------------------------------------------
+	# A lesson's building follows from its room: constant for a single room or a pool (pools never mix
+	# buildings when building rules exist), the sum of its room choices in that building otherwise.
+
+	def lesson_buildings(self, lesson_id: str) -> set[str]:
+		rooms = self.index.rooms
+		return {b for r in self.room_options.get(lesson_id, ()) if (b := rooms[r].building)}
+
+	def lesson_in_building(self, lesson_id: str, building: str) -> Any:
+		"""0/1: the lesson is in a room of ``building``."""
+		rooms = self.index.rooms
+		if lesson_id in self.room_choice:
+			choices = {rooms[r].building for r in self.room_choice[lesson_id]}
+			if len(choices) == 1 and lesson_id not in self.index.optional_rooms:
+				return int(building in choices)
+			return sum(var for r, var in self.room_choice[lesson_id].items() if rooms[r].building == building)
+		if lesson_id in self.single_room:
+			return int(rooms[self.single_room[lesson_id]].building == building)
+		pool = next((p for p, lessons in self.pools.items() if lesson_id in lessons), frozenset())
+		return int(any(rooms[r].building == building for r in pool))
+
+	def in_building(self, lesson_id: str, slot: Slot, building: str) -> Any:
+		"""0/1: the lesson occupies ``slot`` in a room of ``building``."""
+		key = (lesson_id, slot, building)
+		if key not in self._in_building:
+			inside, occ = self.lesson_in_building(lesson_id, building), self.occ(lesson_id, slot)
+			if isinstance(inside, int) or isinstance(occ, int):
+				value = occ * inside
+			else:
+				value = self.model.new_bool_var("")
+				self.model.add(value <= occ)
+				self.model.add(value <= inside)
+				self.model.add(value >= occ + inside - 1)
+			self._in_building[key] = value
+		return self._in_building[key]
+
+	def at_building(self, resource: str, resource_id: str, slot: Slot, building: str) -> Any:
+		"""0/1 (exact): the resource spends ``slot`` in a room of ``building``. A sum of the lessons' terms (one
+		lesson at a time), a Boolean in explain mode, where clashes may be switched off."""
+		key = (resource, resource_id, slot, building)
+		if key not in self._at_building:
+			terms = [
+				self.in_building(le, slot, building)
+				for le in self.index.lessons_of.get((resource, resource_id), ())
+				if slot in self.cover[le] and building in self.lesson_buildings(le)
+			]
+			if not self.explain:
+				value = sum(terms)
+			else:
+				value = self.new_at_least(terms)
+				if not isinstance(value, int):
+					self.model.add(value <= sum(terms))
+			self._at_building[key] = value
+		return self._at_building[key]
+
+	def building_changes(
+		self, resource: str, resource_id: str, day: int, at: list[dict[str, Any]]
+	) -> list[Any]:
+		"""0/1 per period from the second: the resource changes building there (at least; exact when minimised or
+		bounded). Shared by the rules on the same resource and day."""
+		key = (resource, resource_id, day)
+		if key not in self._building_changes:
+			last = self.last_building(at)
+			self._building_changes[key] = [
+				self.new_at_least(self.building_change_terms(at, last, p)) for p in range(1, len(at))
+			]
+		return self._building_changes[key]
+
+	def building_days(self, c: MaxBuildingChanges | MinGapsBetweenBuildingChanges):
+		"""Yield ``(resource_id, day, at)`` with ``at[period][building]`` for each targeted resource that can
+		reach two buildings."""
+		for resource_id in self.targets(c):
+			buildings = sorted(
+				set().union(
+					*(
+						self.lesson_buildings(le)
+						for le in self.index.lessons_of.get((c.resource, resource_id), ())
+					)
+				)
+			)
+			if len(buildings) < 2:
+				continue
+			for day in range(self.problem.num_days):
+				at = [
+					{b: self.at_building(c.resource, resource_id, (day, p), b) for b in buildings}
+					for p in range(self.problem.periods_per_day)
+				]
+				yield resource_id, day, at
+
+	def last_building(self, at: list[dict[str, Any]]) -> list[dict[str, Any]]:
+		"""``last[p][b]``: 1 if the last period up to ``p`` spent in a room with a building was in ``b`` (at least:
+		the rules built on it only count more changes when it is 1 elsewhere too, so no upper bound is needed)."""
+		model, last = self.model, []
+		previous: dict[str, Any] = dict.fromkeys(at[0], 0)
+		for here in at:
+			if all(isinstance(v, int) and v == 0 for v in here.values()):
+				last.append(previous)
+				continue
+			somewhere = self.new_at_least(here.values()) if self.explain else sum(here.values())
+			now = {}
+			for b, var in here.items():
+				if isinstance(var, int) and isinstance(previous[b], int) and var == previous[b] == 0:
+					now[b] = 0
+					continue
+				lit = model.new_bool_var("")
+				model.add(lit >= var)
+				model.add(lit >= previous[b] - somewhere)
+				now[b] = lit
+			last.append(now)
+			previous = now
+		return last
+
+	def building_change_terms(
+		self, at: list[dict[str, Any]], last: list[dict[str, Any]], p: int
+	) -> list[Any]:
+		"""Terms whose positivity means "a building change at period ``p``" (one per building)."""
+		before = sum(last[p - 1].values())
+		return [var + before - last[p - 1][b] - 1 for b, var in at[p].items()]
+
+	def add_max_building_changes(self, c: MaxBuildingChanges) -> None:
+		weekly: dict[str, list[Any]] = {}
+		for resource_id, day, at in self.building_days(c):
+			if c.is_hard and c.per == "day" and c.max_changes == 0:
+				# No change at all: one building that day (propagates better than counting).
+				used = [self.new_at_least(p[b] for p in at) for b in at[0]]
+				self.hard(self.model.add(sum(used) <= 1), c.label())
+				continue
+			changes = self.building_changes(c.resource, resource_id, day, at)
+			if c.per == "day":
+				self.soft_or_hard(c, sum(changes), c.max_changes, len(changes), c.label())
+			else:
+				weekly.setdefault(resource_id, []).extend(changes)
+		for changes in weekly.values():
+			self.soft_or_hard(c, sum(changes), c.max_changes, len(changes), c.label())
+
+	def add_min_gaps_building_changes(self, c: MinGapsBetweenBuildingChanges) -> None:
+		for _, _, at in self.building_days(c):
+			periods = range(len(at))
+			if c.is_hard:
+				# Equivalent: no two periods in different buildings with fewer than min_gaps periods between.
+				for p in periods:
+					for q in range(max(0, p - c.min_gaps), p):
+						for b, var in at[p].items():
+							others = [v for o, v in at[q].items() if o != b and not isinstance(v, int)]
+							if not isinstance(var, int) and others:
+								self.hard(self.model.add(var + sum(others) <= 1), c.label())
+				continue
+			last = self.last_building(at)
+			for p in periods[1:]:
+				near = self.new_at_least(v for q in range(max(0, p - c.min_gaps), p) for v in at[q].values())
+				terms = [t + near - 1 for t in self.building_change_terms(at, last, p)]
+				self.penalize(c.label(), self.new_at_least(terms), c.penalty)
+
 	def add_rooms_preference(self, c: PreferredRooms | HomeRooms) -> None:
 		if c.is_hard:
 			return  # enforced in the candidate rooms
@@ -500,6 +660,8 @@ HANDLERS: dict[type, Callable[[Any, Any], None]] = {
 	EndsStudentsDay: ConstraintEncodings.add_ends_students_day,
 	SameStartingDay: ConstraintEncodings.add_same_day,
 	SameStartingHour: ConstraintEncodings.add_same_hour,
+	MaxBuildingChanges: ConstraintEncodings.add_max_building_changes,
+	MinGapsBetweenBuildingChanges: ConstraintEncodings.add_min_gaps_building_changes,
 }
 
 

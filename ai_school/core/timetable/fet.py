@@ -43,6 +43,7 @@ from ai_school.core.timetable.model import (
 	Grouped,
 	IntervalMaxDaysPerWeek,
 	Lesson,
+	MaxBuildingChanges,
 	MaxDaysBetween,
 	MaxDaysPerWeek,
 	MaxGaps,
@@ -52,6 +53,7 @@ from ai_school.core.timetable.model import (
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
+	MinGapsBetweenBuildingChanges,
 	MinHoursDaily,
 	NotOverlapping,
 	OccupyMaxSlots,
@@ -636,6 +638,15 @@ def _interval_max_days(imp: _Importer, e: ET.Element) -> tuple[type[Constraint],
 	return IntervalMaxDaysPerWeek, fields
 
 
+def _building_changes(per: str) -> Builder:
+	tag = "Max_Building_Changes_Per_Day" if per == "day" else "Max_Building_Changes_Per_Week"
+	return lambda _imp, e: (MaxBuildingChanges, {"max_changes": _int(_text(e, tag)), "per": per})
+
+
+def _building_gaps(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
+	return MinGapsBetweenBuildingChanges, {"min_gaps": _int(_text(e, "Min_Gaps_Between_Building_Changes"))}
+
+
 def _family(name: str, build: Builder, teachers: bool = True, students: bool = True) -> dict[str, Handler]:
 	"""The up-to-four FET variants of one rule: Teacher, Teachers, Students, StudentsSet."""
 	out = {}
@@ -884,6 +895,9 @@ _HANDLERS: dict[str, Handler] = {
 	**_family("ActivityTagMaxHoursContinuously", _tag_max_continuously),
 	**_family("MinDaysPerWeek", _min_days, students=False),
 	**_family("IntervalMaxDaysPerWeek", _interval_max_days),
+	**_family("MaxBuildingChangesPerDay", _building_changes("day")),
+	**_family("MaxBuildingChangesPerWeek", _building_changes("week")),
+	**_family("MinGapsBetweenBuildingChanges", _building_gaps),
 	"ConstraintActivityPreferredRoom": _room_wish("preferred", _by_activity),
 	"ConstraintActivityPreferredRooms": _room_wish("preferred", _by_activity),
 	"ConstraintSubjectPreferredRoom": _room_wish("preferred", _by_subject_and_tag(True, False)),

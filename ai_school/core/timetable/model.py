@@ -295,6 +295,30 @@ class MaxHoursContinuously(ResourceConstraint):
 
 
 @dataclass
+class MaxBuildingChanges(ResourceConstraint):
+	"""At most ``max_changes`` building changes per day or (``per="week"``) summed over the week (FET's *max
+	building changes per day / per week*).
+
+	As in FET, each day is read period by period and only periods spent in a room of some building count: a
+	change is a period in another building than the last such period that day; free periods, breaks, lessons
+	without a room and rooms without a building neither count nor interrupt. Resource: teacher or students.
+	Cost: one unit per change above the maximum.
+	"""
+
+	max_changes: int = 0
+	per: Literal["week", "day"] = "day"
+
+
+@dataclass
+class MinGapsBetweenBuildingChanges(ResourceConstraint):
+	"""A building change (see :class:`MaxBuildingChanges`) needs at least ``min_gaps`` periods between the
+	two lessons (FET's *min gaps between building changes*; every period in between counts: free periods,
+	breaks, lessons without a room or building). Cost: one unit per change with fewer periods between."""
+
+	min_gaps: int = 1
+
+
+@dataclass
 class MaxLessonsPerDay(Constraint):
 	"""At most ``max_per_day`` of ``lessons`` on the same day (e.g. "same subject twice a day").
 

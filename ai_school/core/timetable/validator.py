@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
 from ai_school.core.timetable.model import (
@@ -21,6 +21,7 @@ from ai_school.core.timetable.model import (
 	Grouped,
 	HomeRooms,
 	IntervalMaxDaysPerWeek,
+	MaxBuildingChanges,
 	MaxDaysBetween,
 	MaxDaysPerWeek,
 	MaxGaps,
@@ -31,6 +32,7 @@ from ai_school.core.timetable.model import (
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
+	MinGapsBetweenBuildingChanges,
 	MinHoursDaily,
 	NotOverlapping,
 	OccupyMaxSlots,
@@ -520,6 +522,51 @@ class _Validator:
 		if len(days) > 1 or len(set(periods)) != len(periods) or holes:
 			yield 1, "lessons are not back to back on one day", placed
 
+	def buildings(self, resource: str, resource_id: str, day: int) -> list[tuple[int, str]]:
+		"""``(period, building)`` for each period of ``day`` the resource spends in a room with a building."""
+		out = []
+		for (d, p), lessons in sorted(self.busy.get((resource, resource_id), {}).items()):
+			if d != day:
+				continue
+			rooms = [self.index.rooms.get(self.assignments[le].room or "") for le in lessons]
+			building = next((r.building for r in rooms if r is not None and r.building), None)
+			if building is not None:
+				out.append((p, building))
+		return out
+
+	def building_changes(self, c: MaxBuildingChanges | MinGapsBetweenBuildingChanges):
+		"""Yield ``(who, day, periods between, building before, building after)`` per building change."""
+		for resource_id in self.index.resource_ids(c):
+			who = self.index.label(c.resource, resource_id)
+			for day in range(self.problem.num_days):
+				seen = self.buildings(c.resource, resource_id, day)
+				for (before, a), (after, b) in pairwise(seen):
+					if a != b:
+						yield resource_id, who, day, after - before - 1, a, b
+
+	def check_max_building_changes(self, c: MaxBuildingChanges) -> Iterable[Finding]:
+		counts: dict[tuple[str, int], int] = defaultdict(int)
+		for resource_id, _, day, _, _, _ in self.building_changes(c):
+			counts[resource_id, day if c.per == "day" else -1] += 1
+		for (resource_id, day), count in sorted(counts.items()):
+			who = self.index.label(c.resource, resource_id)
+			when = f"on {self.problem.days[day]}" if day >= 0 else "per week"
+			yield (
+				count - c.max_changes,
+				f"{who} changes building {count} times {when} (max {c.max_changes})",
+				[],
+			)
+
+	def check_min_gaps_building_changes(self, c: MinGapsBetweenBuildingChanges) -> Iterable[Finding]:
+		for _, who, day, between, a, b in self.building_changes(c):
+			if between < c.min_gaps:
+				yield (
+					1,
+					f"{who} goes from {a} to {b} on {self.problem.days[day]} with {between} periods between "
+					f"(min {c.min_gaps})",
+					[],
+				)
+
 	def check_rooms(self, c: PreferredRooms | HomeRooms) -> Iterable[Finding]:
 		for lesson_id, prefs in self.index.room_preferences.items():
 			if lesson_id not in self.occupied or not any(con is c for con, _ in prefs):
@@ -558,4 +605,6 @@ _CHECKS = {
 	EndsStudentsDay: _Validator.check_ends_students_day,
 	SameStartingDay: _Validator.check_same_day,
 	SameStartingHour: _Validator.check_same_hour,
+	MaxBuildingChanges: _Validator.check_max_building_changes,
+	MinGapsBetweenBuildingChanges: _Validator.check_min_gaps_building_changes,
 }

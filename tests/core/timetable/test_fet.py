@@ -2,6 +2,7 @@
 files from Debian's ``fet-data`` package when it is installed (AGPL data, so it is located at run
 time and never copied into this MIT repository)."""
 
+import dataclasses
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -26,10 +27,12 @@ from ai_school.core.timetable.fet_export import (
 from ai_school.core.timetable.model import (
 	Assignment,
 	Lesson,
+	MaxBuildingChanges,
 	MaxGaps,
 	MaxHoursContinuously,
 	MaxHoursDaily,
 	MinDaysBetween,
+	MinGapsBetweenBuildingChanges,
 	Ordered,
 	PreferredRooms,
 	PreferredStartingTimes,
@@ -38,6 +41,7 @@ from ai_school.core.timetable.model import (
 	StudentSet,
 	Teacher,
 )
+from ai_school.core.timetable.solver import solve
 from ai_school.core.timetable.validator import validate
 
 DATA = Path(__file__).parent / "data"
@@ -581,3 +585,149 @@ def test_fet_timetable_with_occupy_max_slots_rules_passes_our_validator(tmp_path
 	result, found = _run_fet(tmp_path, fet_file, seconds=100)
 	assert "Simulation successful" in result
 	assert validate(problem, read_fet_timetable(found[0], problem)).hard_violations == []
+
+
+def _building_school(rule: str, rooms: tuple[str, str, str]) -> bytes:
+	"""One day of three hours: teacher T teaches activity i (class Ci) at hour Hi in room rooms[i-1]. Room RX is
+	in building X, RY in building Y, RN in none."""
+	hours = "".join(f"<Hour><Name>H{h}</Name></Hour>" for h in (1, 2, 3))
+	years = "".join(
+		f"<Year><Name>C{i}</Name><Number_of_Students>10</Number_of_Students></Year>" for i in (1, 2, 3)
+	)
+	buildings = "<Building><Name>X</Name></Building><Building><Name>Y</Name></Building>"
+	room_list = "".join(
+		f"<Room><Name>R{b}</Name><Building>{'' if b == 'N' else b}</Building><Capacity>30</Capacity>"
+		"<Virtual>false</Virtual></Room>"
+		for b in "XYN"
+	)
+	activities = "".join(
+		f"<Activity><Teacher>T</Teacher><Subject>M</Subject><Students>C{i}</Students><Duration>1</Duration>"
+		f"<Total_Duration>1</Total_Duration><Id>{i}</Id><Activity_Group_Id>0</Activity_Group_Id>"
+		"<Active>true</Active></Activity>"
+		for i in (1, 2, 3)
+	)
+	times = "".join(
+		"<ConstraintActivityPreferredStartingTime><Weight_Percentage>100</Weight_Percentage>"
+		f"<Activity_Id>{i}</Activity_Id><Preferred_Day>Mon</Preferred_Day><Preferred_Hour>H{i}</Preferred_Hour>"
+		"<Permanently_Locked>false</Permanently_Locked></ConstraintActivityPreferredStartingTime>"
+		for i in (1, 2, 3)
+	)
+	places = "".join(
+		"<ConstraintActivityPreferredRoom><Weight_Percentage>100</Weight_Percentage>"
+		f"<Activity_Id>{i}</Activity_Id><Room>{room}</Room><Permanently_Locked>false</Permanently_Locked>"
+		"</ConstraintActivityPreferredRoom>"
+		for i, room in enumerate(rooms, 1)
+	)
+	return (
+		'<?xml version="1.0" encoding="UTF-8"?><fet version="6.8.5"><Mode>Official</Mode>'
+		"<Institution_Name>Buildings</Institution_Name>"
+		"<Days_List><Number_of_Days>1</Number_of_Days><Day><Name>Mon</Name></Day></Days_List>"
+		f"<Hours_List><Number_of_Hours>3</Number_of_Hours>{hours}</Hours_List>"
+		"<Subjects_List><Subject><Name>M</Name></Subject></Subjects_List><Activity_Tags_List></Activity_Tags_List>"
+		"<Teachers_List><Teacher><Name>T</Name></Teacher></Teachers_List>"
+		f"<Students_List>{years}</Students_List><Activities_List>{activities}</Activities_List>"
+		f"<Buildings_List>{buildings}</Buildings_List><Rooms_List>{room_list}</Rooms_List>"
+		"<Time_Constraints_List><ConstraintBasicCompulsoryTime><Weight_Percentage>100</Weight_Percentage>"
+		f"</ConstraintBasicCompulsoryTime>{times}</Time_Constraints_List>"
+		"<Space_Constraints_List><ConstraintBasicCompulsorySpace><Weight_Percentage>100</Weight_Percentage>"
+		f"</ConstraintBasicCompulsorySpace>{places}{rule}</Space_Constraints_List></fet>"
+	).encode()
+
+
+_MIN_GAPS_1 = (
+	"<ConstraintTeacherMinGapsBetweenBuildingChanges><Weight_Percentage>100</Weight_Percentage><Teacher>T</Teacher>"
+	"<Min_Gaps_Between_Building_Changes>1</Min_Gaps_Between_Building_Changes>"
+	"</ConstraintTeacherMinGapsBetweenBuildingChanges>"
+)
+_NO_CHANGE = (
+	"<ConstraintTeachersMaxBuildingChangesPerDay><Weight_Percentage>100</Weight_Percentage>"
+	"<Max_Building_Changes_Per_Day>0</Max_Building_Changes_Per_Day></ConstraintTeachersMaxBuildingChangesPerDay>"
+)
+
+
+def test_building_change_rules_import():
+	week = (
+		"<ConstraintStudentsSetMaxBuildingChangesPerWeek><Weight_Percentage>90</Weight_Percentage>"
+		"<Students>C1</Students><Max_Building_Changes_Per_Week>3</Max_Building_Changes_Per_Week>"
+		"</ConstraintStudentsSetMaxBuildingChangesPerWeek>"
+	)
+	problem, report = import_fet(_building_school(_MIN_GAPS_1 + _NO_CHANGE + week, ("RX", "RN", "RY")))
+	assert report.fully_supported
+	assert {r.id: r.building for r in problem.rooms} == {"RX": "X", "RY": "Y", "RN": None}
+	gaps, no_change, weekly = problem.constraints
+	assert isinstance(gaps, MinGapsBetweenBuildingChanges)
+	assert (gaps.resource, gaps.ids, gaps.min_gaps, gaps.is_hard) == ("teacher", ["T"], 1, True)
+	assert isinstance(no_change, MaxBuildingChanges)
+	assert (no_change.resource, no_change.ids, no_change.max_changes, no_change.per) == (
+		"teacher",
+		[],
+		0,
+		"day",
+	)
+	assert (weekly.resource, weekly.ids, weekly.max_changes, weekly.per, weekly.weight) == (
+		"students",
+		["C1"],
+		3,
+		"week",
+		90.0,
+	)
+
+
+@needs_fet_cl
+@pytest.mark.parametrize(
+	"rule,rooms",
+	[
+		# X, a room without a building, Y: the middle hour is the gap FET asks for
+		(_MIN_GAPS_1, ("RX", "RN", "RY")),
+		# X, none, X is no building change
+		(_NO_CHANGE, ("RX", "RN", "RX")),
+	],
+)
+def test_building_change_rules_mean_what_fet_means(tmp_path, rule, rooms):
+	fet_file = tmp_path / "buildings.fet"
+	fet_file.write_bytes(_building_school(rule, rooms))
+	problem, report = import_fet(fet_file)
+	assert report.fully_supported
+	result, found = _run_fet(tmp_path, fet_file, seconds=5)
+	assert "Simulation successful" in result
+	assert validate(problem, read_fet_timetable(found[0], problem)).hard_violations == []
+	assert solve(problem, time_limit=60, num_workers=1).status == "OPTIMAL"
+
+
+@pytest.mark.parametrize(
+	"rule,rooms",
+	[
+		# X then Y with no hour between
+		(_MIN_GAPS_1, ("RX", "RY", "RN")),
+		# a room without a building does not hide the change from X to Y
+		(_NO_CHANGE, ("RX", "RN", "RY")),
+	],
+)
+def test_building_change_rules_forbid_what_fet_forbids(rule, rooms):
+	# (fet-cl does not stop at its time limit on these impossible files, so they follow FET's source)
+	problem, report = import_fet(_building_school(rule, rooms))
+	assert report.fully_supported
+	timetable = {le.id: Assignment(le.id, 0, int(le.id) - 1, rooms[int(le.id) - 1]) for le in problem.lessons}
+	assert [v.kind for v in validate(problem, timetable).hard_violations] == [
+		type(problem.constraints[0]).__name__
+	]
+	assert solve(problem, time_limit=60, num_workers=1).status == "INFEASIBLE"
+
+
+@needs_fet_cl
+@needs_fet_data
+def test_fet_timetable_with_building_change_rules_passes_our_validator(tmp_path):
+	# every teacher needs a free period between two lessons in different buildings (floors), hard; fet-cl
+	# solves it in seconds and its timetable changes building hundreds of times, so the rule is exercised
+	fet_file = FET_EXAMPLES / "FET-5-official/India/2021/St-Joseph-EMHSS-Puthanangadi/stjosephemhss.fet"
+	problem, report = import_fet(fet_file)
+	assert report.fully_supported
+	assert report.supported["ConstraintTeachersMinGapsBetweenBuildingChanges"] == 1
+	result, found = _run_fet(tmp_path, fet_file, seconds=60)
+	assert "Simulation successful" in result
+	timetable = read_fet_timetable(found[0], problem)
+	assert validate(problem, timetable).hard_violations == []
+	stricter = dataclasses.replace(
+		problem, constraints=[MinGapsBetweenBuildingChanges(resource="teacher", min_gaps=2)]
+	)
+	assert validate(stricter, timetable).hard_violations

@@ -15,6 +15,7 @@ from ai_school.core.timetable.model import (
 	HomeRooms,
 	IntervalMaxDaysPerWeek,
 	Lesson,
+	MaxBuildingChanges,
 	MaxDaysBetween,
 	MaxDaysPerWeek,
 	MaxGaps,
@@ -25,6 +26,7 @@ from ai_school.core.timetable.model import (
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
+	MinGapsBetweenBuildingChanges,
 	MinHoursDaily,
 	NotOverlapping,
 	OccupyMaxSlots,
@@ -247,8 +249,15 @@ def random_problems(draw) -> Problem:
 		for i in range(3)
 	]
 	sets = [StudentSet(f"s{i}", size=draw(st.integers(10, 30))) for i in range(3)]
-	rooms = [Room("lab", kind="lab")] if draw(st.booleans()) else []
-	rooms += [Room(f"r{i}", capacity=draw(st.sampled_from([20, 35]))) for i in range(draw(st.integers(0, 2)))]
+	rooms = [Room("lab", kind="lab", building="B")] if draw(st.booleans()) else []
+	rooms += [
+		Room(
+			f"r{i}",
+			capacity=draw(st.sampled_from([20, 35])),
+			building=draw(st.sampled_from([None, "A", "B"])),
+		)
+		for i in range(draw(st.integers(0, 2)))
+	]
 	lessons = []
 	for i in range(draw(st.integers(3, 8))):
 		lessons.append(
@@ -325,6 +334,20 @@ def random_problems(draw) -> Problem:
 	]
 	if rooms:
 		room_ids = st.lists(st.sampled_from([r.id for r in rooms]), min_size=1, unique=True)
+		menu.append(
+			st.builds(
+				MaxBuildingChanges,
+				weight=weight,
+				resource=resource,
+				max_changes=st.integers(0, 1),
+				per=st.sampled_from(["day", "week"]),
+			)
+		)
+		menu.append(
+			st.builds(
+				MinGapsBetweenBuildingChanges, weight=weight, resource=resource, min_gaps=st.integers(1, 2)
+			)
+		)
 		menu.append(
 			st.builds(
 				HomeRooms,
@@ -528,3 +551,64 @@ def test_max_simultaneous_in_selected_slots():
 	solution = solve(problem, time_limit=10, num_workers=1)
 	assert sum(1 for i in ids if solution.assignments[i].start == (0, 0)) <= 1
 	assert solution.report.hard_violations == []
+
+
+def _buildings_day(periods: int, rules) -> Problem:
+	# Smith fills a day with two lab lessons (building B), one in A1 (building A) and one that may be in A1 or
+	# B1; a lesson in a room without a building (nb) is free to go anywhere
+	rooms = [Room("lab", building="B"), Room("a1", building="A"), Room("b1", building="B"), Room("nb")]
+	lessons = [
+		Lesson("lab1", "Science", ["t"], ["s1"], rooms=["lab"]),
+		Lesson("lab2", "Science", ["t"], ["s2"], rooms=["lab"]),
+		Lesson("a", "Maths", ["t"], ["s3"], rooms=["a1"]),
+		Lesson("either", "Maths", ["t"], ["s4"], rooms=["a1", "b1"]),
+	]
+	lessons += [Lesson(f"free{i}", "Art", ["t"], [f"s{5 + i}"], rooms=["nb"]) for i in range(periods - 4)]
+	sets = {s for le in lessons for s in le.student_sets}
+	return Problem(
+		days=["Mon"],
+		periods_per_day=periods,
+		teachers=[Teacher("t", "Smith")],
+		student_sets=[StudentSet(s) for s in sorted(sets)],
+		rooms=rooms,
+		lessons=lessons,
+		constraints=list(rules),
+	)
+
+
+def test_max_building_changes_per_day():
+	one = MaxBuildingChanges(resource="teacher", max_changes=1)
+	solution = solve(_buildings_day(4, [one]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.report.hard_violations == []
+	by_period = sorted(solution.assignments.values(), key=lambda a: a.period)
+	buildings = "".join("B" if a.room in ("lab", "b1") else "A" for a in by_period)
+	assert buildings.count("AB") + buildings.count("BA") == 1, buildings
+	# A1 and the lab are both needed: no change at all is impossible, and the soft rule costs one change
+	none = MaxBuildingChanges(resource="teacher", max_changes=0)
+	assert solve(_buildings_day(4, [none]), time_limit=60, num_workers=1).status == "INFEASIBLE"
+	soft = dataclasses.replace(none, weight=50)
+	solution = solve(_buildings_day(4, [soft]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == soft.penalty
+	# per week: the same day, the same count
+	week = MaxBuildingChanges(resource="teacher", max_changes=0, per="week")
+	assert solve(_buildings_day(4, [week]), time_limit=60, num_workers=1).status == "INFEASIBLE"
+
+
+def test_min_gaps_between_building_changes_count_every_period_between():
+	rule = MinGapsBetweenBuildingChanges(resource="teacher", min_gaps=1)
+	# four lessons in four periods: the change from A to B has no period between
+	assert solve(_buildings_day(4, [rule]), time_limit=60, num_workers=1).status == "INFEASIBLE"
+	soft = dataclasses.replace(rule, weight=50)
+	solution = solve(_buildings_day(4, [soft]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == soft.penalty
+	# a fifth lesson, in a room without a building, is the period between A and B
+	solution = solve(_buildings_day(5, [rule]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.report.hard_violations == []
+	building = {"lab": "B", "b1": "B", "a1": "A", "nb": "-"}
+	by_period = "".join(
+		building[a.room] for a in sorted(solution.assignments.values(), key=lambda a: a.period)
+	)
+	assert "A-B" in by_period or "B-A" in by_period, by_period
+	# two periods between: impossible in five
+	two = dataclasses.replace(rule, min_gaps=2)
+	assert solve(_buildings_day(5, [two]), time_limit=60, num_workers=1).status == "INFEASIBLE"
