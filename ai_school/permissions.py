@@ -242,6 +242,14 @@ def report_user(filters) -> str:
 	return user
 
 
+def stamp_report_user(doc) -> None:
+	"""Auto Email Report: put the schedule's user into its filters as ``run_as`` (read by
+	:func:`report_user`), since Frappe's scheduler runs the report as Administrator."""
+	filters = frappe.parse_json(doc.filters) if doc.filters else {}
+	filters["run_as"] = doc.user
+	doc.filters = frappe.as_json(filters, indent=None)
+
+
 # --- computed fields -------------------------------------------------------------------------------------
 
 

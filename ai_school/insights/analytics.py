@@ -32,7 +32,7 @@ from frappe.utils import flt, getdate, today
 
 from ai_school import education_data
 from ai_school.insights import risk
-from ai_school.permissions import get_scope, report_user
+from ai_school.permissions import get_scope, report_user, stamp_report_user
 
 PROFILE = "AI Student Profile"
 AT_RISK, CLASS_COMPARISON, SUBJECT_ANALYSIS, ATTENDANCE_RISK = (
@@ -538,6 +538,4 @@ def check_auto_email_report(doc, method=None) -> None:
 			frappe.PermissionError,
 			title=_("Not Allowed"),
 		)
-	filters = frappe.parse_json(doc.filters) if doc.filters else {}
-	filters["run_as"] = doc.user
-	doc.filters = json.dumps(filters)
+	stamp_report_user(doc)

@@ -25,7 +25,7 @@ from frappe.query_builder.functions import Coalesce, Count, Date
 from frappe.utils import add_days, getdate
 
 from ai_school import education_data
-from ai_school.permissions import get_scope
+from ai_school.permissions import get_scope, report_user, stamp_report_user
 
 REPORT = "Tutor Usage"
 SESSION = "AI Chat Session"
@@ -42,7 +42,7 @@ def execute(filters=None):
 	group_by = filters.get("group_by") or "Student Group"
 	if group_by not in GROUP_BY:
 		frappe.throw(_("Per must be one of {0}.").format(", ".join(GROUP_BY)), frappe.ValidationError)
-	user = _scope_user(filters)
+	user = report_user(filters)
 	scope = get_scope(user)
 	groups = _groups(user, scope.read_all, filters.get("student_group"))
 	students = None if scope.read_all else set(scope.taught)
@@ -79,16 +79,6 @@ def _dates(filters) -> tuple:
 	if (to_date - from_date).days > MAX_DAYS:
 		frappe.throw(_("Choose at most {0} days.").format(MAX_DAYS), frappe.ValidationError)
 	return from_date, to_date
-
-
-def _scope_user(filters) -> str:
-	"""Whose records the report counts: the signed-in user, or the Auto Email Report's user when a read-all
-	user (the scheduler's Administrator) runs it for them."""
-	user = frappe.session.user
-	run_as = filters.get("run_as")
-	if run_as and run_as != user and get_scope(user).read_all:
-		return run_as
-	return user
 
 
 def _groups(user: str, read_all: bool, student_group: str | None) -> dict[str, str]:
@@ -269,10 +259,5 @@ def _summary(messages: list, alerts: list) -> list[dict]:
 def stamp_auto_email_user(doc, method=None) -> None:
 	"""Auto Email Report validate: a Tutor Usage schedule counts what its user may see (``run_as``), since the
 	scheduler runs the report as Administrator."""
-	if doc.report != REPORT:
-		return
-	filters = (
-		json.loads(doc.filters) if isinstance(doc.filters, str) and doc.filters else dict(doc.filters or {})
-	)
-	filters["run_as"] = doc.user
-	doc.filters = json.dumps(filters)
+	if doc.report == REPORT:
+		stamp_report_user(doc)
