@@ -89,12 +89,13 @@ def parse_args():
 # --- processes --------------------------------------------------------------------------------------------
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, children: bool = True) -> float:
 	import psutil
 
 	try:
 		process = psutil.Process(pid)
-		return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) / 2**20
+		family = [process, *process.children(recursive=True)] if children else [process]
+		return sum(p.memory_info().rss for p in family) / 2**20
 	except psutil.NoSuchProcess:
 		return 0.0
 
@@ -133,7 +134,11 @@ class Sampler(threading.Thread):
 		self.stopping = threading.Event()
 
 	def sample(self) -> dict[str, float]:
-		return {name: sum(rss_mb(pid) for pid in pids) for name, pids in self.groups.items()}
+		# an RQ worker's work horse is forked per job and ends with it: the long-running process is the worker
+		return {
+			name: sum(rss_mb(pid, children=not name.startswith("RQ")) for pid in pids)
+			for name, pids in self.groups.items()
+		}
 
 	def cpu(self) -> dict[str, float]:
 		return {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in self.groups.items()}
@@ -445,7 +450,7 @@ def main():
 		groups = {
 			"web (gunicorn)": [web.pid],
 			"tutor worker": [t.pid for t in tutors],
-			"RQ workers": find_pids("frappe worker"),
+			"RQ workers (without their work horses)": find_pids("frappe worker"),
 			"socket.io": find_pids("socketio.js"),
 		}
 		sampler = Sampler(groups)
