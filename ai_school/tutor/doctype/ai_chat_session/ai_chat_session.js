@@ -3,7 +3,8 @@
 
 // The conversation as a chat, not a grid: the student's messages on the right, the tutor's on the left, with
 // the guard's label and mode, the integrity post-check and safety signals next to each. Student and model text
-// are untrusted: every text goes in with jQuery's .text(), never as HTML.
+// are untrusted: the student's goes in with jQuery's .text(); the tutor's is rendered as the student saw it, by
+// the tutor page's renderer (sanitised Markdown and maths, tutor.bundle.js), and as text until that has loaded.
 
 (() => {
 	// scoped: desk scripts share the page's global scope
@@ -11,6 +12,7 @@
 		refresh(frm) {
 			render_chat(frm);
 			show_alerts(frm);
+			frappe.require("tutor.bundle.js", () => render_chat(frm));
 		},
 	});
 
@@ -65,10 +67,10 @@
 				.appendTo($meta);
 		}
 
-		$('<div class="ai-chat-text">')
-			.css({ "white-space": "pre-wrap", "overflow-wrap": "anywhere" })
-			.text(message.content || "")
-			.appendTo($bubble);
+		const $text = $('<div class="ai-chat-text">').css({ "overflow-wrap": "anywhere" }).appendTo($bubble);
+		const renderer = window.ai_school && window.ai_school.renderMessage;
+		if (!student && renderer) renderer($text[0], message.content || "");
+		else $text.css({ "white-space": "pre-wrap" }).text(message.content || "");
 
 		const $tags = $('<div class="mt-1">').appendTo($bubble);
 		if (student && message.guard_label) tag($tags, message.guard_label, unsafe ? "red" : "gray");
