@@ -598,7 +598,7 @@ def get_students_with_results_after(terms: list[str], after: str, limit: int) ->
 		filters={"docstatus": 1, "student": (">", after)},
 		or_filters=[["academic_term", "in", terms], ["academic_term", "is", "not set"]],
 		pluck="student",
-		distinct=True,
+		group_by="student",  # not distinct=True: frappe then drops the order_by, and keyset pages skip students
 		order_by="student asc",
 		limit=limit,
 	)
