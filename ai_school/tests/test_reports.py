@@ -160,7 +160,11 @@ class TestReports(FrappeTestCase):
 
 	@classmethod
 	def group(cls, based_on, students, teacher, program=None, course=None, term=None, year=None) -> str:
-		return cls.insert(
+		"""A Student Group with exactly this term (none for the classes). Frappe fills an empty Link field
+		from the site's defaults, and Education Settings' on_update makes its current term the default
+		`academic_term`: on a site whose settings once named another term (e.g. a demo year's), a class
+		left without a term would silently belong to that term and drop out of this term's reports."""
+		name = cls.insert(
 			{
 				"doctype": "Student Group",
 				"student_group_name": utils.unique(f"AI Reports {based_on}"),
@@ -173,6 +177,8 @@ class TestReports(FrappeTestCase):
 				"instructors": [{"instructor": teacher.name}],
 			}
 		)
+		frappe.db.set_value("Student Group", name, "academic_term", term)
+		return name
 
 	@classmethod
 	def exam(cls, group: str, course: str, scores: dict, hour: int):
