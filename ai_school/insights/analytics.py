@@ -186,10 +186,14 @@ def select(
 	user = report_user(filters)
 	scope = get_scope(user)
 	visible = None if scope.read_all else scope.taught
+	# A Batch group is the year's class: its term (Frappe fills it in from the session default when a group
+	# is made) does not take it out of the year's other terms. Course and Activity groups run for their term.
 	groups = [
 		group
 		for group in (education_data.get_student_groups_of_year(period.academic_year) if period else [])
-		if not period.academic_term or group.academic_term in (None, "", period.academic_term)
+		if not period.academic_term
+		or group.group_based_on == "Batch"
+		or group.academic_term in (None, "", period.academic_term)
 	]
 	if visible is not None and taught_groups_only:
 		taught = {group.name for group in education_data.get_current_groups_taught_by_user(user)}

@@ -325,6 +325,27 @@ class TestReports(FrappeTestCase):
 		)
 		self.assertEqual((b["attendance"], b["chronic"], b["medium"]), (80.0, 1, 1))
 
+	def test_a_class_filed_under_an_earlier_term_still_counts_this_term(self):
+		# Frappe gives a new group the session's default term: a class made in term 1 keeps it all year
+		earlier = self.insert(
+			{
+				"doctype": "Academic Term",
+				"academic_year": self.year,
+				"term_name": utils.unique("Earlier Term"),
+				"term_start_date": add_days(getdate(nowdate()), -150),
+				"term_end_date": add_days(getdate(nowdate()), -61),
+			}
+		)
+		frappe.db.set_value("Student Group", self.class_b, "academic_term", earlier)
+		self.as_manager()
+		found = {r["course"]: r for r in rows("Subject Analysis", academic_term=self.term)}
+		self.assertEqual((found[self.maths]["students"], found[self.maths]["results"]), (4, 4))
+		classes = rows("Class Comparison", academic_term=self.term, group_based_on="Batch")
+		self.assertIn(self.class_b, {r["student_group"] for r in classes})
+		# a course group of the earlier term is not this term's
+		frappe.db.set_value("Student Group", self.maths_a, "academic_term", earlier)
+		self.assertEqual(rows("Class Comparison", academic_term=self.term, group_based_on="Course"), [])
+
 	def test_class_comparison_course_groups_count_their_course(self):
 		self.as_manager()
 		(maths,) = rows("Class Comparison", academic_term=self.term, group_based_on="Course")
