@@ -47,8 +47,10 @@ from ai_school.core.timetable.model import (
 	MaxBuildingChanges,
 	MaxGaps,
 	MinGapsBetweenBuildingChanges,
+	OccupyMaxRooms,
 	Ordered,
 	Problem,
+	SameRoomIfConsecutive,
 	Slot,
 	UnavailableTimes,
 )
@@ -390,8 +392,17 @@ class TimetableModel(ConstraintEncodings):
 			isinstance(c, MaxBuildingChanges | MinGapsBetweenBuildingChanges)
 			for c in self.problem.constraints
 		)
+		# Rules on the rooms of several lessons read each lesson's own room: such lessons are not pooled.
+		named = {
+			le
+			for c in self.problem.constraints
+			if isinstance(c, OccupyMaxRooms | SameRoomIfConsecutive)
+			for le in c.lessons
+		}
 		pools = {}
 		for pool, lessons in members.items():
+			if named.intersection(lessons):
+				continue
 			if len(pool) < 2 or any(by_room[r] != {pool} or index.unavailable("room", r) for r in pool):
 				continue
 			if by_building and len({index.rooms[r].building for r in pool}) > 1:

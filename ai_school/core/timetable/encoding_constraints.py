@@ -38,6 +38,7 @@ from ai_school.core.timetable.model import (
 	MinGapsBetweenBuildingChanges,
 	MinHoursDaily,
 	NotOverlapping,
+	OccupyMaxRooms,
 	OccupyMaxSlots,
 	Ordered,
 	OrderedIfSameDay,
@@ -46,6 +47,7 @@ from ai_school.core.timetable.model import (
 	PreferredTimeSlots,
 	Problem,
 	ResourceConstraint,
+	SameRoomIfConsecutive,
 	SameStartingDay,
 	SameStartingHour,
 	SameStartingTime,
@@ -614,6 +616,46 @@ class ConstraintEncodings:
 				terms = [t + near - 1 for t in self.building_change_terms(at, last, p)]
 				self.penalize(c.label(), self.new_at_least(terms), c.penalty)
 
+	# --- rooms of several lessons -------------------------------------------------------------------
+	# Lessons named by these rules are never pooled, so their room is a choice variable or a single room.
+
+	def lesson_room(self, lesson_id: str, room: str) -> Any:
+		"""0/1: the lesson is in ``room``."""
+		if lesson_id in self.room_choice:
+			return self.room_choice[lesson_id].get(room, 0)
+		return int(self.single_room.get(lesson_id) == room)
+
+	def add_occupy_max_rooms(self, c: OccupyMaxRooms) -> None:
+		lessons = [le for le in c.lessons if le in self.x]
+		rooms = sorted({r for le in lessons for r in self.room_options.get(le, ())})
+		used = [self.new_at_least(self.lesson_room(le, r) for le in lessons) for r in rooms]
+		self.soft_or_hard(c, sum(used), c.max_rooms, len(used), c.label())
+
+	def add_same_room_if_consecutive(self, c: SameRoomIfConsecutive) -> None:
+		lessons = [le for le in c.lessons if le in self.x and self.room_options.get(le)]
+		for a, b in combinations(lessons, 2):
+			rooms_a, rooms_b = self.room_options[a], self.room_options[b]
+			if len(rooms_a) == 1 and rooms_a == rooms_b and a in self.single_room and b in self.single_room:
+				continue  # always the same room
+			dur_a, dur_b = self.index.lessons[a].duration, self.index.lessons[b].duration
+			xb = self.x[b]
+			# back to back on raw periods: a break in between makes them not consecutive (FET)
+			adjacent = self.new_at_least(
+				var + xb.get((d, p + dur_a), 0) + xb.get((d, p - dur_b), 0) - 1
+				for (d, p), var in self.x[a].items()
+			)
+			if isinstance(adjacent, int):
+				continue
+			broken = self.violation_literal(c)
+			in_b = sum(self.lesson_room(b, r) for r in rooms_b)
+			for room in rooms_a:
+				# adjacent, a in this room and b in a room: b is in this room too
+				elsewhere = adjacent + self.lesson_room(a, room) + in_b - self.lesson_room(b, room)
+				if broken is None:
+					self.hard(self.model.add(elsewhere <= 2), c.label())
+				else:
+					self.model.add(elsewhere <= 2 + broken)
+
 	def add_rooms_preference(self, c: PreferredRooms | HomeRooms) -> None:
 		if c.is_hard:
 			return  # enforced in the candidate rooms
@@ -662,6 +704,8 @@ HANDLERS: dict[type, Callable[[Any, Any], None]] = {
 	SameStartingHour: ConstraintEncodings.add_same_hour,
 	MaxBuildingChanges: ConstraintEncodings.add_max_building_changes,
 	MinGapsBetweenBuildingChanges: ConstraintEncodings.add_min_gaps_building_changes,
+	OccupyMaxRooms: ConstraintEncodings.add_occupy_max_rooms,
+	SameRoomIfConsecutive: ConstraintEncodings.add_same_room_if_consecutive,
 }
 
 

@@ -56,6 +56,7 @@ from ai_school.core.timetable.model import (
 	MinGapsBetweenBuildingChanges,
 	MinHoursDaily,
 	NotOverlapping,
+	OccupyMaxRooms,
 	OccupyMaxSlots,
 	Ordered,
 	OrderedIfSameDay,
@@ -64,6 +65,7 @@ from ai_school.core.timetable.model import (
 	PreferredTimeSlots,
 	Problem,
 	Room,
+	SameRoomIfConsecutive,
 	SameStartingDay,
 	SameStartingHour,
 	SameStartingTime,
@@ -875,6 +877,10 @@ _HANDLERS: dict[str, Handler] = {
 	"ConstraintActivitiesMaxSimultaneousInSelectedTimeSlots": _in_selected_slots(
 		MaxSimultaneous, "max_simultaneous", "Max_Number_of_Simultaneous_Activities"
 	),
+	"ConstraintActivitiesOccupyMaxDifferentRooms": _activity_list(
+		OccupyMaxRooms, max_rooms=lambda e: _int(_text(e, "Max_Number_of_Different_Rooms"))
+	),
+	"ConstraintActivitiesSameRoomIfConsecutive": _activity_list(SameRoomIfConsecutive),
 	"ConstraintTwoActivitiesGrouped": _relation("grouped"),
 	"ConstraintThreeActivitiesGrouped": _relation("grouped", size=3),
 	"ConstraintActivityPreferredStartingTime": _activity_starting_time,

@@ -472,6 +472,25 @@ class MaxSimultaneous(Constraint):
 
 
 @dataclass
+class OccupyMaxRooms(Constraint):
+	"""``lessons`` together use at most ``max_rooms`` different rooms (FET *activities occupy max different
+	rooms*, which FET accepts only hard); lessons without a room do not count. Cost: one unit per room above."""
+
+	lessons: list[str] = field(default_factory=list)
+	max_rooms: int = 1
+
+
+@dataclass
+class SameRoomIfConsecutive(Constraint):
+	"""Two of ``lessons`` on the same day, one starting in the period right after the other ends, are in the
+	same room (FET *activities same room if consecutive*, hard only in FET). A break between them makes them
+	not consecutive (fet-cl gives such a pair different rooms), and a lesson without a room binds nothing.
+	Cost: one unit per consecutive pair in different rooms."""
+
+	lessons: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Grouped(Constraint):
 	"""``lessons`` (2 or 3) are back to back on the same day in any order, breaks in between
 	allowed (FET *two/three activities grouped*). Cost: one unit if not."""

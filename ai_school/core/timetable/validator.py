@@ -35,6 +35,7 @@ from ai_school.core.timetable.model import (
 	MinGapsBetweenBuildingChanges,
 	MinHoursDaily,
 	NotOverlapping,
+	OccupyMaxRooms,
 	OccupyMaxSlots,
 	Ordered,
 	OrderedIfSameDay,
@@ -43,6 +44,7 @@ from ai_school.core.timetable.model import (
 	PreferredTimeSlots,
 	Problem,
 	Report,
+	SameRoomIfConsecutive,
 	SameStartingDay,
 	SameStartingHour,
 	SameStartingTime,
@@ -567,6 +569,28 @@ class _Validator:
 					[],
 				)
 
+	def check_occupy_max_rooms(self, c: OccupyMaxRooms) -> Iterable[Finding]:
+		placed = [le for le in self.placed(c.lessons) if self.assignments[le].room]
+		rooms = sorted({self.assignments[le].room for le in placed})
+		if len(rooms) > c.max_rooms:
+			yield (
+				len(rooms) - c.max_rooms,
+				f"they use {len(rooms)} rooms ({', '.join(rooms)}; max {c.max_rooms})",
+				placed,
+			)
+
+	def check_same_room_if_consecutive(self, c: SameRoomIfConsecutive) -> Iterable[Finding]:
+		for a, b in combinations(self.placed(c.lessons), 2):
+			(day_a, start_a), (day_b, start_b) = self.start(a), self.start(b)
+			room_a, room_b = self.assignments[a].room, self.assignments[b].room
+			if day_a != day_b or not room_a or not room_b or room_a == room_b:
+				continue
+			end_a = start_a + self.index.lessons[a].duration
+			end_b = start_b + self.index.lessons[b].duration
+			if start_b == end_a or start_a == end_b:
+				names = f"{self.index.lesson_label(a)} and {self.index.lesson_label(b)}"
+				yield 1, f"{names} are consecutive but in {room_a} and {room_b}", [a, b]
+
 	def check_rooms(self, c: PreferredRooms | HomeRooms) -> Iterable[Finding]:
 		for lesson_id, prefs in self.index.room_preferences.items():
 			if lesson_id not in self.occupied or not any(con is c for con, _ in prefs):
@@ -607,4 +631,6 @@ _CHECKS = {
 	SameStartingHour: _Validator.check_same_hour,
 	MaxBuildingChanges: _Validator.check_max_building_changes,
 	MinGapsBetweenBuildingChanges: _Validator.check_min_gaps_building_changes,
+	OccupyMaxRooms: _Validator.check_occupy_max_rooms,
+	SameRoomIfConsecutive: _Validator.check_same_room_if_consecutive,
 }

@@ -33,11 +33,13 @@ from ai_school.core.timetable.model import (
 	MaxHoursDaily,
 	MinDaysBetween,
 	MinGapsBetweenBuildingChanges,
+	OccupyMaxRooms,
 	Ordered,
 	PreferredRooms,
 	PreferredStartingTimes,
 	PreferredTimeSlots,
 	Problem,
+	SameRoomIfConsecutive,
 	StudentSet,
 	Teacher,
 )
@@ -731,3 +733,119 @@ def test_fet_timetable_with_building_change_rules_passes_our_validator(tmp_path)
 		problem, constraints=[MinGapsBetweenBuildingChanges(resource="teacher", min_gaps=2)]
 	)
 	assert validate(stricter, timetable).hard_violations
+
+
+def test_room_count_rules_import():
+	acts = "".join(f"<Activity_Id>{i}</Activity_Id>" for i in (1, 2, 3))
+	problem, report = import_fet(
+		_constraints_only("").replace(
+			b"</Space_Constraints_List>",
+			(
+				"<ConstraintActivitiesOccupyMaxDifferentRooms><Weight_Percentage>100</Weight_Percentage>"
+				f"<Number_of_Activities>3</Number_of_Activities>{acts}"
+				"<Max_Number_of_Different_Rooms>1</Max_Number_of_Different_Rooms>"
+				"</ConstraintActivitiesOccupyMaxDifferentRooms>"
+				"<ConstraintActivitiesSameRoomIfConsecutive><Weight_Percentage>100</Weight_Percentage>"
+				f"<Number_of_Activities>3</Number_of_Activities>{acts}</ConstraintActivitiesSameRoomIfConsecutive>"
+				"</Space_Constraints_List>"
+			).encode(),
+		)
+	)
+	assert report.fully_supported
+	occupy = next(c for c in problem.constraints if isinstance(c, OccupyMaxRooms))
+	assert (occupy.lessons, occupy.max_rooms, occupy.is_hard) == (["1", "2", "3"], 1, True)
+	same = next(c for c in problem.constraints if isinstance(c, SameRoomIfConsecutive))
+	assert same.lessons == ["1", "2", "3"]
+
+
+@needs_fet_cl
+@needs_fet_data
+def test_fet_timetable_with_occupy_max_rooms_rules_passes_our_validator(tmp_path):
+	# two hard "these activities use one room" rules on lessons that may use either computer lab
+	fet_file = FET_EXAMPLES / "FET-5-official/Belize/Sacred-Heart-College/shc-2012/test-2012.fet"
+	problem, report = import_fet(fet_file)
+	assert report.fully_supported
+	rules = [c for c in problem.constraints if isinstance(c, OccupyMaxRooms)]
+	assert len(rules) == 2
+	lessons = problem.lesson_map()
+	assert all(len(lessons[le].rooms) == 2 for c in rules for le in c.lessons)
+	result, found = _run_fet(tmp_path, fet_file, seconds=100)
+	assert "Simulation successful" in result
+	assert validate(problem, read_fet_timetable(found[0], problem)).hard_violations == []
+
+
+def _same_room_school(second_hour: int, with_break: bool) -> bytes:
+	"""Activity 1 (T1, C1) at Mon H1 in R1, activity 2 (T2, C2) at H`second_hour` in R2, both named by a hard
+	*same room if consecutive*; H2 is a break if `with_break`."""
+	hours = "".join(f"<Hour><Name>H{h}</Name></Hour>" for h in (1, 2, 3))
+	years = "".join(
+		f"<Year><Name>C{i}</Name><Number_of_Students>10</Number_of_Students></Year>" for i in (1, 2)
+	)
+	rooms = "".join(
+		f"<Room><Name>R{i}</Name><Building></Building><Capacity>30</Capacity><Virtual>false</Virtual></Room>"
+		for i in (1, 2)
+	)
+	activities = "".join(
+		f"<Activity><Teacher>T{i}</Teacher><Subject>M</Subject><Students>C{i}</Students><Duration>1</Duration>"
+		f"<Total_Duration>1</Total_Duration><Id>{i}</Id><Activity_Group_Id>0</Activity_Group_Id>"
+		"<Active>true</Active></Activity>"
+		for i in (1, 2)
+	)
+	times = "".join(
+		"<ConstraintActivityPreferredStartingTime><Weight_Percentage>100</Weight_Percentage>"
+		f"<Activity_Id>{i}</Activity_Id><Preferred_Day>Mon</Preferred_Day><Preferred_Hour>H{h}</Preferred_Hour>"
+		"<Permanently_Locked>false</Permanently_Locked></ConstraintActivityPreferredStartingTime>"
+		for i, h in ((1, 1), (2, second_hour))
+	)
+	if with_break:
+		times += (
+			"<ConstraintBreakTimes><Weight_Percentage>100</Weight_Percentage><Number_of_Break_Times>1"
+			"</Number_of_Break_Times><Break_Time><Day>Mon</Day><Hour>H2</Hour></Break_Time></ConstraintBreakTimes>"
+		)
+	places = "".join(
+		"<ConstraintActivityPreferredRoom><Weight_Percentage>100</Weight_Percentage>"
+		f"<Activity_Id>{i}</Activity_Id><Room>R{i}</Room><Permanently_Locked>false</Permanently_Locked>"
+		"</ConstraintActivityPreferredRoom>"
+		for i in (1, 2)
+	)
+	rule = (
+		"<ConstraintActivitiesSameRoomIfConsecutive><Weight_Percentage>100</Weight_Percentage>"
+		"<Number_of_Activities>2</Number_of_Activities><Activity_Id>1</Activity_Id><Activity_Id>2</Activity_Id>"
+		"</ConstraintActivitiesSameRoomIfConsecutive>"
+	)
+	return (
+		'<?xml version="1.0" encoding="UTF-8"?><fet version="6.8.5"><Mode>Official</Mode>'
+		"<Institution_Name>Same room</Institution_Name>"
+		"<Days_List><Number_of_Days>1</Number_of_Days><Day><Name>Mon</Name></Day></Days_List>"
+		f"<Hours_List><Number_of_Hours>3</Number_of_Hours>{hours}</Hours_List>"
+		"<Subjects_List><Subject><Name>M</Name></Subject></Subjects_List><Activity_Tags_List></Activity_Tags_List>"
+		"<Teachers_List><Teacher><Name>T1</Name></Teacher><Teacher><Name>T2</Name></Teacher></Teachers_List>"
+		f"<Students_List>{years}</Students_List><Activities_List>{activities}</Activities_List>"
+		f"<Buildings_List></Buildings_List><Rooms_List>{rooms}</Rooms_List>"
+		"<Time_Constraints_List><ConstraintBasicCompulsoryTime><Weight_Percentage>100</Weight_Percentage>"
+		f"</ConstraintBasicCompulsoryTime>{times}</Time_Constraints_List>"
+		"<Space_Constraints_List><ConstraintBasicCompulsorySpace><Weight_Percentage>100</Weight_Percentage>"
+		f"</ConstraintBasicCompulsorySpace>{places}{rule}</Space_Constraints_List></fet>"
+	).encode()
+
+
+@needs_fet_cl
+def test_same_room_if_consecutive_does_not_bind_across_a_break(tmp_path):
+	# fet-cl gives the two activities different rooms when a break separates them
+	fet_file = tmp_path / "same-room.fet"
+	fet_file.write_bytes(_same_room_school(3, with_break=True))
+	problem, report = import_fet(fet_file)
+	assert report.fully_supported and problem.breaks == {(0, 1)}
+	result, found = _run_fet(tmp_path, fet_file, seconds=5)
+	assert "Simulation successful" in result
+	timetable = read_fet_timetable(found[0], problem)
+	assert (timetable["1"].room, timetable["2"].room) == ("R1", "R2")
+	assert validate(problem, timetable).hard_violations == []
+	assert solve(problem, time_limit=60, num_workers=1).status == "OPTIMAL"
+
+
+def test_same_room_if_consecutive_binds_back_to_back_activities():
+	# (fet-cl does not stop at its time limit on this impossible file, so this follows FET's source)
+	problem, report = import_fet(_same_room_school(2, with_break=False))
+	assert report.fully_supported
+	assert solve(problem, time_limit=60, num_workers=1).status == "INFEASIBLE"

@@ -29,6 +29,7 @@ from ai_school.core.timetable.model import (
 	MinGapsBetweenBuildingChanges,
 	MinHoursDaily,
 	NotOverlapping,
+	OccupyMaxRooms,
 	OccupyMaxSlots,
 	Ordered,
 	OrderedIfSameDay,
@@ -37,6 +38,7 @@ from ai_school.core.timetable.model import (
 	PreferredTimeSlots,
 	Problem,
 	Room,
+	SameRoomIfConsecutive,
 	SameStartingDay,
 	SameStartingHour,
 	SameStartingTime,
@@ -612,3 +614,49 @@ def test_min_gaps_between_building_changes_count_every_period_between():
 	# two periods between: impossible in five
 	two = dataclasses.replace(rule, min_gaps=2)
 	assert solve(_buildings_day(5, [two]), time_limit=60, num_workers=1).status == "INFEASIBLE"
+
+
+def _two_classes(periods: int, rules, breaks=frozenset(), **second) -> Problem:
+	# two lessons of two teachers and classes, each in room r1 or r2
+	lessons = [
+		Lesson("a", "Maths", ["t"], ["a"], rooms=["r1", "r2"], fixed_start=(0, 0)),
+		Lesson("b", "Art", ["u"], ["b"], rooms=["r1", "r2"], **second),
+	]
+	return one_day(lessons, rules, periods=periods, breaks=breaks, rooms=[Room("r1", "R1"), Room("r2", "R2")])
+
+
+def test_occupy_max_rooms_counts_the_rooms_the_lessons_use():
+	one = OccupyMaxRooms(lessons=["a", "b"], max_rooms=1)
+	# at the same time they need two rooms
+	together = _two_classes(1, [one], fixed_start=(0, 0))
+	assert solve(together, time_limit=60, num_workers=1).status == "INFEASIBLE"
+	soft = dataclasses.replace(one, weight=50)
+	solution = solve(_two_classes(1, [soft], fixed_start=(0, 0)), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == soft.penalty
+	# one after the other they share one
+	solution = solve(_two_classes(2, [one], fixed_start=(0, 1)), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.report.hard_violations == []
+	assert solution.assignments["a"].room == solution.assignments["b"].room
+
+
+def test_same_room_if_consecutive_binds_back_to_back_lessons_only():
+	rule = SameRoomIfConsecutive(lessons=["a", "b"])
+	# a at P1, b right after; r1 is taken at P1 and r2 at P2 by fixed lessons of their own: no common room
+	blockers = [
+		Lesson("x", "Sport", [], ["c"], rooms=["r1"], fixed_start=(0, 0)),
+		Lesson("y", "Sport", [], ["d"], rooms=["r2"], fixed_start=(0, 1)),
+	]
+	problem = _two_classes(3, [rule], fixed_start=(0, 1))
+	problem.lessons += blockers
+	problem.student_sets += [StudentSet("c"), StudentSet("d")]
+	assert solve(problem, time_limit=60, num_workers=1).status == "INFEASIBLE"
+	soft = dataclasses.replace(rule, weight=50)
+	solution = solve(dataclasses.replace(problem, constraints=[soft]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == soft.penalty
+	# with a break at P2 and b at P3 they are not consecutive (FET), so different rooms are fine
+	problem = _two_classes(3, [rule], breaks=frozenset({(0, 1)}), fixed_start=(0, 2))
+	problem.lessons += [blockers[0], dataclasses.replace(blockers[1], fixed_start=(0, 2))]
+	problem.student_sets += [StudentSet("c"), StudentSet("d")]
+	solution = solve(problem, time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.report.hard_violations == []
+	assert (solution.assignments["a"].room, solution.assignments["b"].room) == ("r2", "r1")
