@@ -64,9 +64,9 @@ class TestPanelsApi(FrappeTestCase):
 			.insert(ignore_permissions=True)
 			.name
 		)
-		cls.previous_term = cls.make_term("Autumn", add_days(today, -200), add_days(today, -101))
-		cls.term = cls.make_term("Spring", add_days(today, -100), add_days(today, 30))
-		cls.make_weekend_holidays(add_days(today, -220), add_days(today, 140))
+		cls.previous_term = utils.make_term(cls.year, "Autumn", add_days(today, -200), add_days(today, -101))
+		cls.term = utils.make_term(cls.year, "Spring", add_days(today, -100), add_days(today, 30))
+		cls.company = utils.use_weekend_holidays(add_days(today, -220), add_days(today, 140))
 
 		cls.course = utils.make_course()
 		cls.ada = utils.make_student("PanelAda")  # the trajectory's student
@@ -117,42 +117,6 @@ class TestPanelsApi(FrappeTestCase):
 		# Fay: no profile yet; Gus (inactive) and Olly (other class): High, never counted in this class
 		cls.profile(cls.gus.name, 50, "High", [("Attendance", 25, "Absent 12 % of days this term")])
 		cls.profile(cls.other.name, 50, "High", [("Attendance", 25, "Absent 12 % of days this term")])
-
-	@classmethod
-	def make_term(cls, name, start, end) -> str:
-		return (
-			frappe.get_doc(
-				{
-					"doctype": "Academic Term",
-					"academic_year": cls.year,
-					"term_name": utils.unique(name),
-					"term_start_date": start,
-					"term_end_date": end,
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
-
-	@classmethod
-	def make_weekend_holidays(cls, start, end):
-		holidays, day = [], getdate(start)
-		while day <= getdate(end):
-			if day.weekday() >= 5:
-				holidays.append({"holiday_date": day, "description": "Weekend", "weekly_off": 1})
-			day = add_days(day, 1)
-		holiday_list = frappe.get_doc(
-			{
-				"doctype": "Holiday List",
-				"holiday_list_name": utils.unique("AI Panels Holidays"),
-				"from_date": start,
-				"to_date": end,
-				"holidays": holidays,
-			}
-		).insert(ignore_permissions=True)
-		cls.company = utils._company()
-		frappe.db.set_value("Company", cls.company, "default_holiday_list", holiday_list.name)
-		frappe.clear_document_cache("Company", cls.company)
 
 	@classmethod
 	def profile(cls, student, score, level, reasons):

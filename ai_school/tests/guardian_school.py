@@ -34,22 +34,7 @@ class GuardianTestCase(FrappeTestCase):
 		today = getdate(nowdate())
 		cls.company = utils._company()
 		cls.previous_holiday_list = frappe.db.get_value("Company", cls.company, "default_holiday_list")
-		holidays, day = [], getdate(add_days(today, -60))
-		while day <= getdate(add_days(today, 30)):
-			if day.weekday() >= 5:
-				holidays.append({"holiday_date": day, "description": "Weekend", "weekly_off": 1})
-			day = add_days(day, 1)
-		holiday_list = frappe.get_doc(
-			{
-				"doctype": "Holiday List",
-				"holiday_list_name": utils.unique("AI Guardian Holidays"),
-				"from_date": add_days(today, -60),
-				"to_date": add_days(today, 30),
-				"holidays": holidays,
-			}
-		).insert(ignore_permissions=True)
-		frappe.db.set_value("Company", cls.company, "default_holiday_list", holiday_list.name)
-		frappe.clear_document_cache("Company", cls.company)
+		utils.use_weekend_holidays(add_days(today, -60), add_days(today, 30))
 		# notices are emailed through the site's default outgoing account (queued, never sent in tests)
 		if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
 			frappe.get_doc(

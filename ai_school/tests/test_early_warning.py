@@ -46,48 +46,12 @@ class TestEarlyWarning(FrappeTestCase):
 			.insert(ignore_permissions=True)
 			.name
 		)
-		cls.previous_term = cls.make_term("Autumn", add_days(today, -200), add_days(today, -101))
-		cls.term = cls.make_term("Spring", add_days(today, -100), add_days(today, 30))
-		cls.make_holiday_list(add_days(today, -220), add_days(today, 140))
+		cls.previous_term = utils.make_term(cls.year, "Autumn", add_days(today, -200), add_days(today, -101))
+		cls.term = utils.make_term(cls.year, "Spring", add_days(today, -100), add_days(today, 30))
+		cls.company = utils.use_weekend_holidays(add_days(today, -220), add_days(today, 140))
 		cls.course = utils.make_course()
 		cls.class_students = [utils.make_student(f"Kid{i}", with_user=False).name for i in range(30)]
 		cls.group = utils.make_student_group(cls.class_students, course=cls.course)
-
-	@classmethod
-	def make_term(cls, name, start, end) -> str:
-		return (
-			frappe.get_doc(
-				{
-					"doctype": "Academic Term",
-					"academic_year": cls.year,
-					"term_name": utils.unique(name),
-					"term_start_date": start,
-					"term_end_date": end,
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
-
-	@classmethod
-	def make_holiday_list(cls, start, end):
-		holidays, day = [], getdate(start)
-		while day <= getdate(end):
-			if day.weekday() >= 5:
-				holidays.append({"holiday_date": day, "description": "Weekend", "weekly_off": 1})
-			day = add_days(day, 1)
-		holiday_list = frappe.get_doc(
-			{
-				"doctype": "Holiday List",
-				"holiday_list_name": utils.unique("AI EW Holidays"),
-				"from_date": start,
-				"to_date": end,
-				"holidays": holidays,
-			}
-		).insert(ignore_permissions=True)
-		cls.company = utils._company()
-		frappe.db.set_value("Company", cls.company, "default_holiday_list", holiday_list.name)
-		frappe.clear_document_cache("Company", cls.company)
 
 	@classmethod
 	def tearDownClass(cls):
@@ -325,7 +289,7 @@ class TestEarlyWarning(FrappeTestCase):
 	def test_another_term_starting_the_same_day_does_not_hide_the_current_one(self):
 		start, end = frappe.db.get_value("Academic Term", self.term, ["term_start_date", "term_end_date"])
 		for _ in range(3):  # several, so the database's order of equal start dates cannot hide a fault
-			self.make_term("Parallel", start, end)
+			utils.make_term(self.year, "Parallel", start, end)
 		student = self.class_students[10]
 		self.mark(student, school_days_before(nowdate(), 1)[0], "Absent")
 		self.assertEqual(risk.load_context().terms[-1].name, self.term)

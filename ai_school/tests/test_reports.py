@@ -67,7 +67,7 @@ class TestReports(FrappeTestCase):
 		frappe.db.set_single_value("Education Settings", "current_academic_year", cls.year)
 		frappe.db.set_single_value("Education Settings", "current_academic_term", cls.term)
 		frappe.db.set_single_value("AI School Settings", "pass_mark", 50)
-		cls.make_holiday_list(add_days(today, -150), add_days(today, 200))
+		cls.company = utils.use_weekend_holidays(add_days(today, -150), add_days(today, 200))
 
 		cls.program_a = cls.insert({"doctype": "Program", "program_name": utils.unique("AI Reports Prog A")})
 		cls.program_b = cls.insert({"doctype": "Program", "program_name": utils.unique("AI Reports Prog B")})
@@ -124,26 +124,6 @@ class TestReports(FrappeTestCase):
 	@staticmethod
 	def insert(values: dict) -> str:
 		return frappe.get_doc(values).insert(ignore_permissions=True).name
-
-	@classmethod
-	def make_holiday_list(cls, start, end):
-		holidays, day = [], getdate(start)
-		while day <= getdate(end):
-			if day.weekday() >= 5:
-				holidays.append({"holiday_date": day, "description": "Weekend", "weekly_off": 1})
-			day = add_days(day, 1)
-		holiday_list = cls.insert(
-			{
-				"doctype": "Holiday List",
-				"holiday_list_name": utils.unique("AI Reports Holidays"),
-				"from_date": start,
-				"to_date": end,
-				"holidays": holidays,
-			}
-		)
-		cls.company = utils._company()
-		frappe.db.set_value("Company", cls.company, "default_holiday_list", holiday_list)
-		frappe.clear_document_cache("Company", cls.company)
 
 	@classmethod
 	def enrol(cls, student: str, program: str):

@@ -142,6 +142,43 @@ def make_academic_year(name: str = TEST_ACADEMIC_YEAR, years_back: int = 0) -> s
 	return name
 
 
+def make_term(academic_year: str, name: str, start, end) -> str:
+	"""An Academic Term of `academic_year` (its name made unique)."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Academic Term",
+			"academic_year": academic_year,
+			"term_name": unique(name),
+			"term_start_date": start,
+			"term_end_date": end,
+		}
+	)
+	return doc.insert(ignore_permissions=True).name
+
+
+def use_weekend_holidays(start, end) -> str:
+	"""Make weekends from `start` to `end` the default company's holidays (Education's get_holiday_list reads
+	the default company) and return that company: the caller clears its cached document in tearDownClass."""
+	holidays, day = [], getdate(start)
+	while day <= getdate(end):
+		if day.weekday() >= 5:
+			holidays.append({"holiday_date": day, "description": "Weekend", "weekly_off": 1})
+		day = add_days(day, 1)
+	holiday_list = frappe.get_doc(
+		{
+			"doctype": "Holiday List",
+			"holiday_list_name": unique("AI Test Weekends"),
+			"from_date": start,
+			"to_date": end,
+			"holidays": holidays,
+		}
+	).insert(ignore_permissions=True)
+	company = _company()
+	frappe.db.set_value("Company", company, "default_holiday_list", holiday_list.name)
+	frappe.clear_document_cache("Company", company)
+	return company
+
+
 def make_course() -> str:
 	return (
 		frappe.get_doc({"doctype": "Course", "course_name": unique("AI Course")})
