@@ -70,9 +70,10 @@ class TestAISchoolWorkspace(FrappeTestCase):
 		self.assertIn(WORKSPACE, sidebar())
 		links = {link.link_to for card in page()["cards"]["items"] for link in card["links"]}
 		self.assertIn("Timetable Plan", links)
-		# Instructor Absence and the settings are for academic staff only
+		# Instructor Absence, the settings and the risk model versions are for academic staff only
 		self.assertNotIn("Instructor Absence", links)
 		self.assertNotIn("AI School Settings", links)
+		self.assertNotIn("AI Risk Model", links)
 		# the early-warning reports, cards and the tier chart are for them too
 		self.assertEqual(REPORTS - links, set())
 		content = page()
@@ -89,6 +90,11 @@ class TestAISchoolWorkspace(FrappeTestCase):
 		# run as the chart widget runs it: every tier, counted per user (no shared cache)
 		result = run(chart.report_name, filters=json.loads(chart.filters_json), ignore_prepared_report=1)
 		self.assertEqual(result["chart"]["data"]["labels"], ["Low", "Medium", "High", "Critical"])
+
+	def test_managers_find_the_risk_model_versions(self):
+		frappe.set_user(make_user(("Education Manager",)))
+		links = {link.link_to for card in page()["cards"]["items"] for link in card["links"]}
+		self.assertIn("AI Risk Model", links)
 
 	def test_other_desk_users_do_not_get_it(self):
 		frappe.set_user(make_user(("Accounts User",)))
