@@ -12,7 +12,8 @@ recompute:
 - there is nothing to migrate, back-fill, prune or cover in personal-data requests.
 
 What it cannot show is how the score moved *within* a term (the profile's trend says how it moved since last
-term). A finished term's point uses everything up to the term's end; the current term's uses today's records,
+term). A finished term's point uses everything up to the term's end; the current term's uses today's records and
+the profile's own scoring (the active risk model's when the school has one, see :mod:`ai_school.insights.risk_model`),
 so it equals the profile's score once the profile has been recomputed.
 
 Interventions mark the chart when the Intervention DocType exists (built in parallel): each one's start date,
@@ -70,7 +71,12 @@ def term_points(students: list[str], context: risk.Context | None = None) -> dic
 		term = ends[features.term]
 		if features.term != context.term and not _has_evidence(features):
 			continue  # listed as enrolled in the context's term only: nothing on record in this one
-		score = abc_score(features, cutpoints)
+		# the current term's point is the profile's own score (the active model's once the school has one);
+		# finished terms are scored by the rule, the same for each
+		if features.term == context.term:
+			score = risk.risk_score(features, context, cutpoints)
+		else:
+			score = abc_score(features, cutpoints)
 		out[features.student].append(
 			TermPoint(
 				term=term.name,
