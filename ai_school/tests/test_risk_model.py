@@ -49,11 +49,11 @@ class TestRiskModel(FrappeTestCase):
 			.name
 		)
 		cls.terms = [
-			cls.make_term("First", add_days(day, -320), add_days(day, -221)),
-			cls.make_term("Second", add_days(day, -210), add_days(day, -111)),
-			cls.make_term("Current", add_days(day, -100), add_days(day, 30)),
+			utils.make_term(cls.year, "First", add_days(day, -320), add_days(day, -221)),
+			utils.make_term(cls.year, "Second", add_days(day, -210), add_days(day, -111)),
+			utils.make_term(cls.year, "Current", add_days(day, -100), add_days(day, 30)),
 		]
-		cls.make_holiday_list(add_days(day, -330), add_days(day, 60))
+		cls.company = utils.use_weekend_holidays(add_days(day, -330), add_days(day, 60))
 		cls.make_scale()
 		if not frappe.db.exists("Assessment Criteria", CRITERION):
 			frappe.get_doc({"doctype": "Assessment Criteria", "assessment_criteria": CRITERION}).insert(
@@ -79,42 +79,6 @@ class TestRiskModel(FrappeTestCase):
 		for student, ability in zip(cls.students, ABILITY, strict=True):
 			cls.make_result(cls.current_plan, student, ability)
 		frappe.cache.delete_value(risk.PENDING_KEY)  # the events above queued every student
-
-	@classmethod
-	def make_term(cls, name, start, end) -> str:
-		return (
-			frappe.get_doc(
-				{
-					"doctype": "Academic Term",
-					"academic_year": cls.year,
-					"term_name": utils.unique(name),
-					"term_start_date": start,
-					"term_end_date": end,
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
-
-	@classmethod
-	def make_holiday_list(cls, start, end):
-		holidays, day = [], getdate(start)
-		while day <= getdate(end):
-			if day.weekday() >= 5:
-				holidays.append({"holiday_date": day, "description": "Weekend", "weekly_off": 1})
-			day = add_days(day, 1)
-		holiday_list = frappe.get_doc(
-			{
-				"doctype": "Holiday List",
-				"holiday_list_name": utils.unique("AI RM Holidays"),
-				"from_date": start,
-				"to_date": end,
-				"holidays": holidays,
-			}
-		).insert(ignore_permissions=True)
-		cls.company = utils._company()
-		frappe.db.set_value("Company", cls.company, "default_holiday_list", holiday_list.name)
-		frappe.clear_document_cache("Company", cls.company)
 
 	@classmethod
 	def make_scale(cls):
