@@ -52,18 +52,7 @@ class TestPanelsApi(FrappeTestCase):
 		# first names of their own: Frappe derives usernames from them, and a test on the same site creating
 		# the same name in parallel would collide on the unique username
 		today = getdate(nowdate())
-		cls.year = (
-			frappe.get_doc(
-				{
-					"doctype": "Academic Year",
-					"academic_year_name": utils.unique("AI Panels Year"),
-					"year_start_date": add_days(today, -220),
-					"year_end_date": add_days(today, 140),
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
+		cls.year = utils.make_dated_year("AI Panels Year", add_days(today, -220), add_days(today, 140))
 		cls.previous_term = utils.make_term(cls.year, "Autumn", add_days(today, -200), add_days(today, -101))
 		cls.term = utils.make_term(cls.year, "Spring", add_days(today, -100), add_days(today, 30))
 		cls.company = utils.use_weekend_holidays(add_days(today, -220), add_days(today, 140))

@@ -34,18 +34,7 @@ class TestEarlyWarning(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		today = getdate(nowdate())
-		cls.year = (
-			frappe.get_doc(
-				{
-					"doctype": "Academic Year",
-					"academic_year_name": utils.unique("AI EW Year"),
-					"year_start_date": add_days(today, -220),
-					"year_end_date": add_days(today, 140),
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
+		cls.year = utils.make_dated_year("AI EW Year", add_days(today, -220), add_days(today, 140))
 		cls.previous_term = utils.make_term(cls.year, "Autumn", add_days(today, -200), add_days(today, -101))
 		cls.term = utils.make_term(cls.year, "Spring", add_days(today, -100), add_days(today, 30))
 		cls.company = utils.use_weekend_holidays(add_days(today, -220), add_days(today, 140))

@@ -46,23 +46,8 @@ class TestReports(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		today = getdate(nowdate())
-		cls.year = cls.insert(
-			{
-				"doctype": "Academic Year",
-				"academic_year_name": utils.unique("AI Reports Year"),
-				"year_start_date": add_days(today, -150),
-				"year_end_date": add_days(today, 200),
-			}
-		)
-		cls.term = cls.insert(
-			{
-				"doctype": "Academic Term",
-				"academic_year": cls.year,
-				"term_name": utils.unique("Term"),
-				"term_start_date": add_days(today, -60),
-				"term_end_date": add_days(today, 30),
-			}
-		)
+		cls.year = utils.make_dated_year("AI Reports Year", add_days(today, -150), add_days(today, 200))
+		cls.term = utils.make_term(cls.year, "Term", add_days(today, -60), add_days(today, 30))
 		cls.last_year = utils.make_academic_year(utils.unique("AI Reports Last Year"), years_back=1)
 		frappe.db.set_single_value("Education Settings", "current_academic_year", cls.year)
 		frappe.db.set_single_value("Education Settings", "current_academic_term", cls.term)
@@ -307,15 +292,8 @@ class TestReports(FrappeTestCase):
 
 	def test_a_class_filed_under_an_earlier_term_still_counts_this_term(self):
 		# Frappe gives a new group the session's default term: a class made in term 1 keeps it all year
-		earlier = self.insert(
-			{
-				"doctype": "Academic Term",
-				"academic_year": self.year,
-				"term_name": utils.unique("Earlier Term"),
-				"term_start_date": add_days(getdate(nowdate()), -150),
-				"term_end_date": add_days(getdate(nowdate()), -61),
-			}
-		)
+		today = getdate(nowdate())
+		earlier = utils.make_term(self.year, "Earlier Term", add_days(today, -150), add_days(today, -61))
 		frappe.db.set_value("Student Group", self.class_b, "academic_term", earlier)
 		self.as_manager()
 		found = {r["course"]: r for r in rows("Subject Analysis", academic_term=self.term)}

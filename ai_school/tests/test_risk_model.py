@@ -36,18 +36,7 @@ class TestRiskModel(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		day = getdate(nowdate())
-		cls.year = (
-			frappe.get_doc(
-				{
-					"doctype": "Academic Year",
-					"academic_year_name": utils.unique("AI RM Year"),
-					"year_start_date": add_days(day, -330),
-					"year_end_date": add_days(day, 60),
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
+		cls.year = utils.make_dated_year("AI RM Year", add_days(day, -330), add_days(day, 60))
 		cls.terms = [
 			utils.make_term(cls.year, "First", add_days(day, -320), add_days(day, -221)),
 			utils.make_term(cls.year, "Second", add_days(day, -210), add_days(day, -111)),

@@ -142,6 +142,19 @@ def make_academic_year(name: str = TEST_ACADEMIC_YEAR, years_back: int = 0) -> s
 	return name
 
 
+def make_dated_year(name: str, start, end) -> str:
+	"""An Academic Year from `start` to `end` (its name made unique): a school year placed around today."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Academic Year",
+			"academic_year_name": unique(name),
+			"year_start_date": start,
+			"year_end_date": end,
+		}
+	)
+	return doc.insert(ignore_permissions=True).name
+
+
 def make_term(academic_year: str, name: str, start, end) -> str:
 	"""An Academic Term of `academic_year` (its name made unique)."""
 	doc = frappe.get_doc(
