@@ -37,17 +37,8 @@ class GuardianTestCase(FrappeTestCase):
 		utils.use_weekend_holidays(add_days(today, -60), add_days(today, 30))
 		# notices are emailed through the site's default outgoing account (queued, never sent in tests)
 		if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
-			frappe.get_doc(
-				{
-					"doctype": "Email Account",
-					"email_account_name": utils.unique("AI Guardian Outgoing"),
-					"email_id": "school@example.com",
-					"enable_outgoing": 1,
-					"default_outgoing": 1,
-					"smtp_server": "localhost",
-					"no_smtp_authentication": 1,
-				}
-			).insert(ignore_permissions=True)
+			utils.make_outgoing_email_account("AI Guardian Outgoing", "school@example.com")
+			cls.addClassCleanup(utils.forget_outgoing_email_account)
 		cls.course = utils.make_course()
 		frappe.db.set_value("Course", cls.course, "course_name", "Mathematics")
 

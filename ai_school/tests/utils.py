@@ -192,6 +192,33 @@ def use_weekend_holidays(start, end) -> str:
 	return company
 
 
+def make_outgoing_email_account(prefix: str, email_id: str) -> str:
+	"""A default outgoing Email Account, for tests whose emails must be queued (the caller's transaction rolls
+	it back). Frappe caches the outgoing account per process: call ``forget_outgoing_email_account`` when the
+	test or class ends, or every later test finds the rolled-back account, sends its emails at once (in tests
+	Notification Log emails are sent "now") and the email queue commits that test's transaction."""
+	forget_outgoing_email_account()
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": unique(prefix),
+				"email_id": email_id,
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "smtp.example.com",
+				"no_smtp_authentication": 1,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def forget_outgoing_email_account() -> None:
+	frappe.local.outgoing_email_account = {}
+
+
 def make_course() -> str:
 	return (
 		frappe.get_doc({"doctype": "Course", "course_name": unique("AI Course")})

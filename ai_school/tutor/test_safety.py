@@ -87,17 +87,8 @@ class TestSafetyAlerts(FrappeTestCase):
 			[cls.student.name], [cls.last_years_teacher.name], make_previous_academic_year(), cls.course
 		)
 		# the school sends email (this bench has no outgoing account; nothing leaves: the queue is rolled back)
-		frappe.get_doc(
-			{
-				"doctype": "Email Account",
-				"email_account_name": utils.unique("AI Safety Test"),
-				"email_id": "ai-school-safety-test@example.com",
-				"enable_outgoing": 1,
-				"default_outgoing": 1,
-				"smtp_server": "smtp.example.com",
-				"no_smtp_authentication": 1,
-			}
-		).insert(ignore_permissions=True)
+		utils.make_outgoing_email_account("AI Safety Test", "ai-school-safety-test@example.com")
+		cls.addClassCleanup(utils.forget_outgoing_email_account)
 		settings = frappe.get_single("AI School Settings")
 		settings.set("safeguarding_contacts", [{"user": cls.contact}])
 		settings.help_contacts = HELP
@@ -123,7 +114,7 @@ class TestSafetyAlerts(FrappeTestCase):
 		frappe.db.savepoint(SAVEPOINT)
 		self.started = frappe.utils.now()
 		self.provider.received.clear()
-		frappe.cache.delete_value(answer.PEOPLE_CACHE_KEY)
+		answer.forget_people_names()
 		frappe.local.outgoing_email_account = {}  # Frappe's per-request cache of the account found
 		self.addCleanup(setattr, frappe.local, "outgoing_email_account", {})
 
@@ -134,7 +125,7 @@ class TestSafetyAlerts(FrappeTestCase):
 		llm.reset_budget(self.student.name)
 		frappe.db.rollback(save_point=SAVEPOINT)
 		frappe.clear_document_cache("AI School Settings", "AI School Settings")
-		frappe.cache.delete_value(answer.PEOPLE_CACHE_KEY)
+		answer.forget_people_names()
 		# Error Log is not transactional (MyISAM): remove what these tests logged
 		frappe.db.delete(
 			"Error Log", {"method": ("like", "AI Safety Alert %"), "creation": (">=", self.started)}

@@ -9,6 +9,7 @@ from frappe.utils import add_days, getdate, nowdate
 
 from ai_school.api import absence as api
 from ai_school.core.timetable import cover
+from ai_school.tests import utils
 from ai_school.tests.utils import make_instructor, make_user
 from ai_school.timetable.absence import StaleProposalError, covers_this_term, schedule_calendar
 
@@ -157,8 +158,7 @@ class TestInstructorAbsence(FrappeTestCase):
 	def tearDown(self):
 		frappe.set_user("Administrator")
 		frappe.db.rollback(save_point="absence_test")
-		# Frappe keeps the outgoing Email Account found during a request; a rolled-back one must not linger
-		frappe.local.outgoing_email_account = {}
+		utils.forget_outgoing_email_account()
 
 	def notifications(self, letter, absence) -> int:
 		return frappe.db.count(
@@ -177,17 +177,9 @@ class TestInstructorAbsence(FrappeTestCase):
 
 	def add_outgoing_email_account(self):
 		"""The test site, like a fresh school site, has no default outgoing Email Account."""
-		frappe.get_doc(
-			{
-				"doctype": "Email Account",
-				"email_account_name": f"School Office {self.school.key}",
-				"email_id": f"office-{self.school.key}@example.com",
-				"enable_outgoing": 1,
-				"default_outgoing": 1,
-				"smtp_server": "smtp.example.com",
-				"no_smtp_authentication": 1,
-			}
-		).insert(ignore_permissions=True)
+		utils.make_outgoing_email_account(
+			f"School Office {self.school.key}", f"office-{self.school.key}@example.com"
+		)
 
 	def test_applying_works_on_a_site_without_outgoing_email(self):
 		absence = self.school.absence("A")
