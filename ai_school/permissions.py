@@ -30,6 +30,7 @@ Fields the server computes are guarded twice: students and guardians hold read-o
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import frappe
 from frappe import _
@@ -81,18 +82,33 @@ CHILD_PARENTS = {
 }
 
 
-@dataclass(frozen=True)
 class Scope:
-	"""The students a user may see records of, by relationship."""
+	"""The students a user may see records of, by relationship. Each relationship is read on first use, so a
+	student opening their own chat never pays for the query of the groups they teach (none)."""
 
-	read_all: bool = False
-	own: frozenset[str] = frozenset()
-	wards: frozenset[str] = frozenset()
-	taught: frozenset[str] = frozenset()
+	def __init__(self, user: str = "Guest", read_all: bool = False):
+		self.user, self.read_all = user, read_all
+
+	@cached_property
+	def own(self) -> frozenset[str]:
+		return self._students(education_data.get_students_of_user)
+
+	@cached_property
+	def wards(self) -> frozenset[str]:
+		return self._students(education_data.get_wards_of_user)
+
+	@cached_property
+	def taught(self) -> frozenset[str]:
+		return self._students(education_data.get_students_taught_by_user)
 
 	@property
 	def family(self) -> frozenset[str]:
 		return self.own | self.wards
+
+	def _students(self, query) -> frozenset[str]:
+		if self.read_all or self.user == "Guest":
+			return frozenset()
+		return frozenset(query(self.user))
 
 
 def get_scope(user: str | None = None) -> Scope:
@@ -118,16 +134,8 @@ def _switched_on(fieldname: str) -> bool:
 
 
 def _build_scope(user: str) -> Scope:
-	if user == "Administrator":
-		return Scope(read_all=True)
-	if user == "Guest":
-		return Scope()
-	if READ_ALL_ROLES.intersection(frappe.get_roles(user)):
-		return Scope(read_all=True)
 	return Scope(
-		own=frozenset(education_data.get_students_of_user(user)),
-		wards=frozenset(education_data.get_wards_of_user(user)),
-		taught=frozenset(education_data.get_students_taught_by_user(user)),
+		user, read_all=user == "Administrator" or bool(READ_ALL_ROLES.intersection(frappe.get_roles(user)))
 	)
 
 
