@@ -10,9 +10,25 @@ from ai_school.timetable.custom_fields import install_custom_fields, remove_cust
 GUARDIAN_ROLE = "Guardian"
 STUDENT_ROLE = "Student"
 
+# Education link fields the app looks records up by on every tutor message, permission check and profile
+# recompute, which Education does not index (a 400-student school has 10,000 group memberships: each lookup
+# scanned them all). Indexed the way Customize Form does it, so a migrate keeps the index.
+LOOKUP_INDEXES = {
+	"Student Group Student": "student",
+	"Student Group Instructor": "instructor",
+	"Course Enrollment": "student",
+	"Program Enrollment": "student",
+	"Assessment Result": "student",
+	"Assessment Plan": "student_group",
+	"Student": "user",
+	"Guardian": "user",
+	"Student Guardian": "guardian",
+}
+
 
 def after_install():
 	install_custom_fields()
+	index_lookup_fields()
 	ensure_guardian_role()
 	grant_guardian_role(education_data.get_guardian_users())
 	save_default_settings()
@@ -21,6 +37,18 @@ def after_install():
 
 def before_uninstall():
 	remove_custom_fields()
+
+
+def index_lookup_fields():
+	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+	for doctype, fieldname in LOOKUP_INDEXES.items():
+		if frappe.get_meta(doctype).get_field(fieldname).search_index:
+			continue
+		make_property_setter(
+			doctype, fieldname, "search_index", 1, "Check", validate_fields_for_doctype=False
+		)
+		frappe.db.updatedb(doctype)
 
 
 def ensure_guardian_role():
