@@ -115,7 +115,7 @@ class TestTutorAPI(FrappeTestCase):
 		self.a = utils.make_student("Aisha")
 		self.b = utils.make_student("Bruno")
 		self.group = utils.make_student_group([self.a.name, self.b.name], course=self.course)
-		frappe.cache.delete_value(answer.PEOPLE_CACHE_KEY)
+		answer.forget_people_names()
 		self.request_before = getattr(frappe.local, "request", None)
 
 	def tearDown(self):
@@ -133,7 +133,7 @@ class TestTutorAPI(FrappeTestCase):
 		# failed calls commit their log row on purpose (see ai_school.llm); remove those too
 		frappe.db.delete("AI Engagement Log", {"creation": [">=", self.started]})
 		frappe.db.commit()
-		frappe.cache.delete_value(answer.PEOPLE_CACHE_KEY)
+		answer.forget_people_names()
 		# nothing a test made may outlive it: a commit in the middle of a test would keep its students
 		kept = [student.name for student in (self.a, self.b) if frappe.db.exists("Student", student.name)]
 		self.assertEqual(kept, [], "the test committed its students")

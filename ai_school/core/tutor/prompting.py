@@ -8,6 +8,7 @@ the system. ``SYSTEM_RULES`` is the paragraph the tutor's system prompt includes
 """
 
 import re
+from functools import lru_cache
 
 OPEN, CLOSE = "<student_message>", "</student_message>"
 
@@ -55,11 +56,17 @@ def _words(text: str) -> list[str]:
 	return re.findall(r"[a-z0-9']+", text.lower())
 
 
+@lru_cache(maxsize=256)
+def _shingles(system_prompt: str, run: int) -> frozenset[tuple[str, ...]]:
+	# a streamed reply is checked against the same prompt at every batch: split the prompt once
+	prompt = _words(system_prompt)
+	return frozenset(tuple(prompt[i : i + run]) for i in range(len(prompt) - run + 1))
+
+
 def leaks_system_prompt(reply: str, system_prompt: str, run: int = 8) -> bool:
 	"""True when the reply repeats ``run`` or more consecutive words of the system prompt."""
-	prompt = _words(system_prompt)
-	if len(prompt) < run:
+	shingles = _shingles(system_prompt, run)
+	if not shingles:
 		return False
-	shingles = {tuple(prompt[i : i + run]) for i in range(len(prompt) - run + 1)}
 	said = _words(reply)
 	return any(tuple(said[i : i + run]) in shingles for i in range(len(said) - run + 1))

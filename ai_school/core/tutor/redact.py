@@ -88,6 +88,7 @@ SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
 NI_NUMBER = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
 AADHAAR = re.compile(r"\b[2-9]\d{3} \d{4} \d{4}\b")
 CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
+_ANY_DIGIT = re.compile(r"\d")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2} ?(?:[A-Z0-9]{4} ?){2,7}[A-Z0-9]{1,4}\b")
 
 
@@ -118,28 +119,42 @@ def _alternation(values: Iterable[str]) -> str:
 	return "|".join(re.escape(v) for v in sorted(set(values), key=lambda v: (-len(v), v)))
 
 
-class Redactor:
-	"""Stable placeholders for one conversation's personal data.
+class NameIndex:
+	"""The site's people names prepared for lookup: whole names and their parts in sets, looked up word by
+	word (a school has thousands of people: one big regex is slow). Immutable: build it once per process and
+	share it between conversations."""
 
-	``names``: full names of the site's students, guardians and staff; ``identifiers``: the site's record
-	IDs (Student IDs, user emails) that must not leave either. Every value found is remembered, so the
-	history, the new message and the reply share one numbering.
-	"""
-
-	def __init__(self, names: Iterable[str] = (), identifiers: Iterable[str] = ()):
-		# names are looked up word by word in sets (a school has thousands of people: one big regex is slow)
-		self._full_names: set[str] = set()
-		self._parts: set[str] = set()
-		self._longest = 1
+	def __init__(self, names: Iterable[str] = ()):
+		full_names: set[str] = set()
+		starts: set[str] = set()  # first words of the whole names: most words start none, and skip the search
+		parts: set[str] = set()
+		self.longest = 1
 		for name in _clean_names(names):
 			words = _NAME_WORD.findall(name)
 			if len(words) > 1:
-				self._full_names.add(" ".join(words).casefold())
-				self._longest = max(self._longest, len(words))
+				full_names.add(" ".join(words).casefold())
+				starts.add(words[0].casefold())
+				self.longest = max(self.longest, len(words))
 			for word in words:
 				for part in {word, *word.replace("’", "'").split("-")}:
 					if len(part) >= 3 and part.casefold() not in _COMMON_WORDS:
-						self._parts.add(part.casefold())
+						parts.add(part.casefold())
+		self.full_names, self.starts, self.parts = frozenset(full_names), frozenset(starts), frozenset(parts)
+
+	def __bool__(self) -> bool:
+		return bool(self.parts or self.full_names)
+
+
+class Redactor:
+	"""Stable placeholders for one conversation's personal data.
+
+	``names``: full names of the site's students, guardians and staff (or a prepared ``NameIndex`` of them);
+	``identifiers``: the site's record IDs (Student IDs, user emails) that must not leave either. Every value
+	found is remembered, so the history, the new message and the reply share one numbering.
+	"""
+
+	def __init__(self, names: Iterable[str] | NameIndex = (), identifiers: Iterable[str] = ()):
+		self._names = names if isinstance(names, NameIndex) else NameIndex(names)
 		ids = [i.strip() for i in identifiers if i and len(i.strip()) >= 3]
 		self._identifiers = (
 			re.compile(rf"(?<![\w])(?:{_alternation(ids)})(?![\w])", re.IGNORECASE) if ids else None
@@ -163,9 +178,17 @@ class Redactor:
 		"""``text`` with every piece of personal data replaced by its placeholder."""
 		if not text:
 			return text or ""
-		text = self._sub(EMAIL, "EMAIL", text)
+		if "@" in text:
+			text = self._sub(EMAIL, "EMAIL", text)
 		if self._identifiers:
 			text = self._sub(self._identifiers, "ID", text)
+		if _ANY_DIGIT.search(text):  # every pattern below needs a digit: most chat messages skip them all
+			text = self._redact_numbers(text)
+		if self._names:
+			text = self._outside_placeholders(text, self._redact_names)
+		return text
+
+	def _redact_numbers(self, text: str) -> str:
 		# "exam 2023 paper" is a year, not an ID: a labelled ID has five digits or more
 		text = self._sub(LABELLED_ID, "ID", text, group=1, keep=lambda v: sum(c.isdigit() for c in v) < 5)
 		text = self._sub(CARD, "ID", text, keep=lambda v: not _is_card(v))
@@ -183,8 +206,6 @@ class Redactor:
 			)
 		text = self._sub(ADDRESS, "ADDRESS", text)
 		text = self._sub(POSTCODE, "ADDRESS", text)
-		if self._parts:
-			text = self._outside_placeholders(text, self._redact_names)
 		return text
 
 	def _sub(self, pattern: re.Pattern, kind: str, text: str, group: int = 0, keep=None) -> str:
@@ -213,19 +234,21 @@ class Redactor:
 	def _redact_names(self, text: str) -> str:
 		"""Full names (any case, e.g. "aisha khan") first, longest first; then a single part written as a
 		name (capitalised: "Khan" but not "khan" or "hill"). A possessive "'s" stays outside the placeholder."""
+		names = self._names
 		words = list(_NAME_WORD.finditer(text))
 		bare = [_POSSESSIVE.sub("", w.group(0)) for w in words]
 		out, cursor, i = [], 0, 0
 		while i < len(words):
 			found = None
-			for n in range(min(self._longest, len(words) - i), 1, -1):
-				run = words[i : i + n]
-				if any(text[a.end() : b.start()].strip() for a, b in pairwise(run)):
-					continue  # only words separated by spaces make one name
-				if " ".join(bare[i : i + n]).casefold() in self._full_names:
-					found = n
-					break
-			if found is None and bare[i][:1].isupper() and bare[i].casefold() in self._parts:
+			if bare[i].casefold() in names.starts:
+				for n in range(min(names.longest, len(words) - i), 1, -1):
+					run = words[i : i + n]
+					if any(text[a.end() : b.start()].strip() for a, b in pairwise(run)):
+						continue  # only words separated by spaces make one name
+					if " ".join(bare[i : i + n]).casefold() in names.full_names:
+						found = n
+						break
+			if found is None and bare[i][:1].isupper() and bare[i].casefold() in names.parts:
 				found = 1
 			if found is None:
 				i += 1

@@ -7,7 +7,7 @@ import pytest
 from ai_school.core.llm import Gateway, LLMConfig
 from ai_school.core.tutor.conversation import Turn, build_messages
 from ai_school.core.tutor.labels import Mode
-from ai_school.core.tutor.redact import PLACEHOLDER, Redactor, StreamRestorer
+from ai_school.core.tutor.redact import PLACEHOLDER, NameIndex, Redactor, StreamRestorer
 from tests.fake_provider import FakeProvider, sse
 
 NAMES = ["Aisha Khan", "Tomasz Berry", "Priya Raman", "Will Grace"]
@@ -88,6 +88,18 @@ def test_thousands_of_site_names_are_looked_up_by_word():
 	redacted = redactor.redact(text)
 	assert redacted.count("[NAME_1]") == 30 and redacted.count("[NAME_2]") == 30
 	assert redactor.mapping["[NAME_1]"] == "zocjjj qucjjj" and "Aisha" not in redacted
+
+
+def test_one_name_index_serves_many_conversations_each_with_its_own_numbering():
+	index = NameIndex(NAMES)
+	first, second = Redactor(names=index), Redactor(names=index, identifiers=IDS)
+	assert first.redact("Tomasz Berry asked Aisha") == "[NAME_1] asked [NAME_2]"
+	assert second.redact("Aisha Khan, EDU-STU-2026-00012") == "[NAME_1], [ID_1]"
+	assert first.mapping == {"[NAME_1]": "Tomasz Berry", "[NAME_2]": "Aisha"}
+	text = "Priya Raman's phone is 07700 900123, mail aisha.khan@school.example"
+	assert Redactor(names=index, identifiers=IDS).redact(text) == Redactor(
+		names=NAMES, identifiers=IDS
+	).redact(text)
 
 
 def test_placeholders_are_stable_across_the_conversation():
