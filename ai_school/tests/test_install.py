@@ -2,11 +2,13 @@
 
 import frappe
 from frappe.auth import CookieManager, LoginManager
+from frappe.model.meta import Meta
 from frappe.tests.utils import FrappeTestCase
 
 from ai_school import education_data
 from ai_school.install import (
 	GUARDIAN_ROLE,
+	LOOKUP_INDEXES,
 	STUDENT_ROLE,
 	ensure_guardian_role,
 	grant_guardian_role,
@@ -50,6 +52,21 @@ class TestInstall(FrappeTestCase):
 		self.assertFalse(login_home_page(student.user).startswith("/app"))
 		self.assertEqual(frappe.db.get_value("User", teacher, "user_type"), "System User")
 		self.assertTrue(login_home_page(teacher).startswith("/app"))
+
+	def test_the_education_fields_the_app_looks_up_by_are_indexed_and_a_migrate_keeps_them(self):
+		def indexed(doctype, fieldname) -> bool:
+			return bool(
+				frappe.db.sql(
+					f"show index from `tab{doctype}` where Column_name = %s and Seq_in_index = 1", fieldname
+				)
+			)
+
+		for doctype, fieldname in LOOKUP_INDEXES.items():
+			self.assertTrue(frappe.get_meta(doctype).get_field(fieldname).search_index, doctype)
+			self.assertTrue(indexed(doctype, fieldname), doctype)
+		# what a migrate does when Education's DocType changes: sync the table from the DocType's meta
+		frappe.db.updatedb("Student Group Student", Meta(frappe.get_doc("DocType", "Student Group Student")))
+		self.assertTrue(indexed("Student Group Student", "student"))
 
 	def test_settings_defaults_are_stored(self):
 		frappe.db.delete("Singles", {"doctype": "AI School Settings"})
