@@ -173,6 +173,7 @@ class TestReports(FrappeTestCase):
 		).insert(ignore_permissions=True)
 		plan.submit()
 		frappe.db.set_value("Assessment Plan", plan.name, "academic_term", cls.term)
+		utils.forget_education_grading_scale()
 		for student, (written, oral) in scores.items():
 			result = frappe.get_doc(
 				{

@@ -114,6 +114,7 @@ class TestRiskModel(FrappeTestCase):
 
 	@classmethod
 	def make_result(cls, plan: str, student: str, score: float) -> str:
+		utils.forget_education_grading_scale()
 		result = frappe.get_doc(
 			{
 				"doctype": "Assessment Result",

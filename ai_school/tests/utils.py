@@ -266,6 +266,14 @@ def make_assessment_plan(
 	return plan.name
 
 
+def forget_education_grading_scale() -> None:
+	"""Call before inserting an Assessment Result. Education's get_grade keeps the first Grading Scale it reads
+	in frappe.local for the rest of the process (of the request, in production): after another test class
+	graded with its own scale, results would get that scale's grades ("D" where this scale has "F")."""
+	if hasattr(frappe.local, "grading_scale"):
+		del frappe.local.grading_scale
+
+
 def make_assessment_result(
 	student: str,
 	student_group: str,
@@ -280,6 +288,7 @@ def make_assessment_result(
 	plan = assessment_plan or make_assessment_plan(
 		student_group, course, {criterion: maximum for criterion, (_score, maximum) in scores.items()}
 	)
+	forget_education_grading_scale()
 	result = frappe.get_doc(
 		{
 			"doctype": "Assessment Result",
