@@ -149,7 +149,7 @@ def start(
 	queue: str | None = None, concurrency: int | None = None, burst: bool = False, quiet: bool = False
 ) -> bool:
 	"""Run a tutor worker (as ``frappe.utils.background_jobs.start_worker`` runs an RQ worker)."""
-	from frappe.utils.background_jobs import get_queue_list, get_redis_conn
+	from frappe.utils.background_jobs import get_queue_list, get_redis_conn, set_niceness
 
 	with frappe.init_site():
 		conf = frappe.local.conf
@@ -158,6 +158,9 @@ def start(
 		redis_connection = get_redis_conn()
 		# refuses a queue not declared under "workers" in common_site_config.json
 		queues = get_queue_list([q.strip() for q in queue.split(",")], build_queue_name=True)
+	# like Frappe's own workers: below the web server's priority (site config background_process_niceness),
+	# so a class sending at once is answered by gunicorn first and by the tutor with the CPU left
+	set_niceness()
 	preload()
 	worker = TutorWorker(queues, connection=redis_connection, concurrency=concurrency)
 	started = time.monotonic()

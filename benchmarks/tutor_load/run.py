@@ -416,6 +416,9 @@ def main():
 				*("-b", f"127.0.0.1:{args.web_port}", "-w", str(args.web_workers)),
 				*("--threads", str(args.web_threads), "--worker-class", "gthread", "-t", "120"),
 				*("--max-requests", "5000", "--max-requests-jitter", "500", "--preload"),
+				# longer than the client's 4 s idle keep-alive (Node's fetch): otherwise gunicorn may close an idle
+				# connection just as a send reuses it (behind nginx, as in production, browsers never see this)
+				*("--keep-alive", "5"),
 				"frappe.app:application",
 			],
 			cwd=bench / "sites",
