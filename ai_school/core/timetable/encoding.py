@@ -116,6 +116,7 @@ class TimetableModel(ConstraintEncodings):
 		self._in_building: dict[tuple[str, Slot, str], Any] = {}
 		self._at_building: dict[tuple[str, str, Slot, str], Any] = {}
 		self._building_changes: dict[tuple[str, str, int], list[Any]] = {}
+		self._reach: dict[tuple[str, str, int], tuple[list[Any], list[Any]]] = {}
 		self.symmetry: cp_model.IntVar | None = None
 		self.interchangeable: list[list[str]] = []
 		"""Fixed to 1; enforces the symmetry-breaking constraints (0 in :meth:`local_search_model`)."""

@@ -32,11 +32,14 @@ from ai_school.core.timetable.model import (
 	MaxHoursDaily,
 	MaxLessonsPerDay,
 	MaxSimultaneous,
+	MaxSpanPerDay,
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
 	MinGapsBetweenBuildingChanges,
+	MinGapsBetweenOrderedTags,
 	MinHoursDaily,
+	MinRestingHours,
 	NotOverlapping,
 	OccupyMaxRooms,
 	OccupyMaxSlots,
@@ -78,6 +81,7 @@ class ConstraintEncodings:
 	_in_building: dict[tuple[str, Slot, str], Any]
 	_at_building: dict[tuple[str, str, Slot, str], Any]
 	_building_changes: dict[tuple[str, str, int], list[Any]]
+	_reach: dict[tuple[str, str, int], tuple[list[Any], list[Any]]]
 
 	def add_constraint(self, constraint: Constraint) -> None:
 		handler = HANDLERS.get(type(constraint))
@@ -186,6 +190,95 @@ class ConstraintEncodings:
 					if all(p in usable for p in window):
 						busy = sum(self.busy(c.resource, resource_id, (day, p), c.tag) for p in window)
 						self.soft_or_hard(c, busy, c.max_hours, length, c.label())
+
+	# --- span and rest: raw periods, breaks and unavailable periods included (FET) -----------------
+
+	def exclude_pair(self, a: Any, b: Any, label: str) -> None:
+		"""Hard: the 0/1 ``a`` and ``b`` are not both 1 (nothing to add when one is the constant 0)."""
+		if not isinstance(a, int) and not isinstance(b, int):
+			self.hard(self.model.add(a + b <= 1), label)
+
+	def day_reach(self, resource: str, resource_id: str, day: int) -> tuple[list[Any], list[Any]]:
+		"""``(started, ending)``, per period of ``day``: 0/1, at least "busy at or before" / "busy at or after"
+		that period (exact when minimised or bounded from above). Shared by the span and resting rules."""
+		key = (resource, resource_id, day)
+		if key not in self._reach:
+			busy = [self.busy(resource, resource_id, (day, p)) for p in range(self.problem.periods_per_day)]
+			started: list[Any] = []
+			ending: list[Any] = []
+			for out, order in ((started, busy), (ending, busy[::-1])):
+				reached: Any = 0
+				for b in order:
+					if isinstance(reached, int):
+						reached = b
+					elif not isinstance(b, int):
+						reached = self.new_at_least([reached, b])
+					out.append(reached)
+			self._reach[key] = (started, ending[::-1])
+		return self._reach[key]
+
+	def span_expr(self, resource: str, resource_id: str, day: int) -> Any:
+		"""At least the day's span (periods from the first busy one to the last; exact when minimised)."""
+		started, ending = self.day_reach(resource, resource_id, day)
+		return sum(
+			self.new_at_least([s + e - 1])
+			for s, e in zip(started, ending, strict=True)
+			if not isinstance(s, int) and not isinstance(e, int)
+		)
+
+	def add_max_span(self, c: MaxSpanPerDay) -> None:
+		periods, limit = self.problem.periods_per_day, c.max_span
+		if limit >= periods:
+			return
+		for resource_id in self.targets(c):
+			over_days = []
+			for day in range(self.problem.num_days):
+				busy = [self.busy(c.resource, resource_id, (day, p)) for p in range(periods)]
+				if c.is_hard:
+					# two busy periods further apart than the span allows (one more with the exception)
+					allowed = limit + 1 if c.allow_one_day_exception else limit
+					for p in range(periods):
+						for q in range(p + allowed, periods):
+							self.exclude_pair(busy[p], busy[q], c.label())
+					if c.allow_one_day_exception:
+						over_days.append(
+							self.new_at_least(
+								busy[p] + busy[p + limit] - 1
+								for p in range(periods - limit)
+								if not isinstance(busy[p], int) and not isinstance(busy[p + limit], int)
+							)
+						)
+				elif c.allow_one_day_exception:
+					over_days.append(
+						self.new_excess(self.span_expr(c.resource, resource_id, day), limit, periods - limit)
+					)
+				else:
+					self.soft_or_hard(
+						c, self.span_expr(c.resource, resource_id, day), limit, periods, c.label()
+					)
+			if c.allow_one_day_exception:
+				# the exception forgives one period above the maximum on one day
+				self.soft_or_hard(c, sum(over_days), 1, periods * len(over_days), c.label())
+
+	def add_min_resting(self, c: MinRestingHours) -> None:
+		periods, days = self.problem.periods_per_day, self.problem.num_days
+		pairs = [(d, d + 1) for d in range(days - 1)] + ([(days - 1, 0)] if c.circular else [])
+		for resource_id in self.targets(c):
+			for day, following in pairs:
+				if c.is_hard and c.min_hours <= periods:
+					# the last period of one day and the first of the next, too close
+					late = [self.busy(c.resource, resource_id, (day, p)) for p in range(periods)]
+					early = [self.busy(c.resource, resource_id, (following, q)) for q in range(periods)]
+					for p in range(periods):
+						for q in range(max(0, c.min_hours - (periods - 1 - p))):
+							self.exclude_pair(late[p], early[q], c.label())
+					continue
+				# free at the end of the day: periods minus those with a lesson at or after them; same at the start
+				_, ending = self.day_reach(c.resource, resource_id, day)
+				started, _ = self.day_reach(c.resource, resource_id, following)
+				self.soft_or_hard(
+					c, sum(ending) + sum(started), 2 * periods - c.min_hours, 2 * periods, c.label()
+				)
 
 	def add_early(self, c: EarlyMaxBeginningsAtSecondHour) -> None:
 		model = self.model
@@ -309,6 +402,36 @@ class ConstraintEncodings:
 				]
 				if close:
 					terms.append(var + sum(close) - 1)
+			self.pair_terms(c, terms)
+
+	def ordered_tag_pairs(self, c: MinGapsBetweenOrderedTags) -> list[tuple[str, str]]:
+		"""``(first, second)`` lessons of one targeted resource carrying the first and the second tag (a pair
+		shared by several resources is listed once for each, as FET counts it per teacher or subgroup)."""
+		pairs = []
+		for resource_id in self.targets(c):
+			lessons = [le for le in self.index.lessons_of.get((c.resource, resource_id), ()) if le in self.x]
+			tags = {le: self.index.lessons[le].tags for le in lessons}
+			pairs += [
+				(a, b)
+				for a in lessons
+				if c.first_tag in tags[a]
+				for b in lessons
+				if b != a and c.second_tag in tags[b]
+			]
+		return pairs
+
+	def add_min_gaps_ordered_tags(self, c: MinGapsBetweenOrderedTags) -> None:
+		for a, b in self.ordered_tag_pairs(c):
+			end = self.index.lessons[a].duration
+			xb = self.x[b]
+			# b starting after a has ended, with fewer than min_gaps periods between
+			terms = [
+				var
+				+ sum(v for q in range(p + end, p + end + c.min_gaps) if (v := xb.get((d, q))) is not None)
+				- 1
+				for (d, p), var in self.x[a].items()
+				if any((d, q) in xb for q in range(p + end, p + end + c.min_gaps))
+			]
 			self.pair_terms(c, terms)
 
 	def add_ends_students_day(self, c: EndsStudentsDay) -> None:
@@ -703,6 +826,9 @@ HANDLERS: dict[type, Callable[[Any, Any], None]] = {
 	SameStartingDay: ConstraintEncodings.add_same_day,
 	SameStartingHour: ConstraintEncodings.add_same_hour,
 	MaxBuildingChanges: ConstraintEncodings.add_max_building_changes,
+	MaxSpanPerDay: ConstraintEncodings.add_max_span,
+	MinRestingHours: ConstraintEncodings.add_min_resting,
+	MinGapsBetweenOrderedTags: ConstraintEncodings.add_min_gaps_ordered_tags,
 	MinGapsBetweenBuildingChanges: ConstraintEncodings.add_min_gaps_building_changes,
 	OccupyMaxRooms: ConstraintEncodings.add_occupy_max_rooms,
 	SameRoomIfConsecutive: ConstraintEncodings.add_same_room_if_consecutive,

@@ -50,11 +50,14 @@ from ai_school.core.timetable.model import (
 	MaxHoursContinuously,
 	MaxHoursDaily,
 	MaxSimultaneous,
+	MaxSpanPerDay,
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
 	MinGapsBetweenBuildingChanges,
+	MinGapsBetweenOrderedTags,
 	MinHoursDaily,
+	MinRestingHours,
 	NotOverlapping,
 	OccupyMaxRooms,
 	OccupyMaxSlots,
@@ -640,6 +643,28 @@ def _interval_max_days(imp: _Importer, e: ET.Element) -> tuple[type[Constraint],
 	return IntervalMaxDaysPerWeek, fields
 
 
+def _max_span(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
+	# only the teachers' variants have the exception field
+	exception = _bool("Allow_One_Day_Exception_of_Plus_One")(e)
+	return MaxSpanPerDay, {"max_span": _int(_text(e, "Max_Span")), "allow_one_day_exception": exception}
+
+
+def _min_resting(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
+	return MinRestingHours, {
+		"min_hours": _int(_text(e, "Minimum_Resting_Hours")),
+		"circular": _bool("Circular")(e),
+	}
+
+
+def _ordered_tags(_imp: _Importer, e: ET.Element) -> tuple[type[Constraint], dict]:
+	fields = {
+		"first_tag": _text(e, "First_Activity_Tag"),
+		"second_tag": _text(e, "Second_Activity_Tag"),
+		"min_gaps": _int(_text(e, "MinGaps", "1")),
+	}
+	return MinGapsBetweenOrderedTags, fields
+
+
 def _building_changes(per: str) -> Builder:
 	tag = "Max_Building_Changes_Per_Day" if per == "day" else "Max_Building_Changes_Per_Week"
 	return lambda _imp, e: (MaxBuildingChanges, {"max_changes": _int(_text(e, tag)), "per": per})
@@ -904,6 +929,9 @@ _HANDLERS: dict[str, Handler] = {
 	**_family("MaxBuildingChangesPerDay", _building_changes("day")),
 	**_family("MaxBuildingChangesPerWeek", _building_changes("week")),
 	**_family("MinGapsBetweenBuildingChanges", _building_gaps),
+	**_family("MaxSpanPerDay", _max_span),
+	**_family("MinRestingHours", _min_resting),
+	**_family("MinGapsBetweenOrderedPairOfActivityTags", _ordered_tags),
 	"ConstraintActivityPreferredRoom": _room_wish("preferred", _by_activity),
 	"ConstraintActivityPreferredRooms": _room_wish("preferred", _by_activity),
 	"ConstraintSubjectPreferredRoom": _room_wish("preferred", _by_subject_and_tag(True, False)),

@@ -295,6 +295,47 @@ class MaxHoursContinuously(ResourceConstraint):
 
 
 @dataclass
+class MaxSpanPerDay(ResourceConstraint):
+	"""Each day, from the first busy period to the last, spans at most ``max_span`` periods (FET's *max span
+	per day*: the time spent at school). As in FET, the span counts raw periods: breaks and unavailable
+	periods inside it count. With ``allow_one_day_exception`` one day of the week may span ``max_span + 1``
+	(FET offers it for teachers). Resource: teacher or students. Cost: one unit per period above the maximum
+	per day (less the one period the exception forgives)."""
+
+	max_span: int = 0
+	allow_one_day_exception: bool = False
+
+
+@dataclass
+class MinRestingHours(ResourceConstraint):
+	"""Between the last busy period of a day and the first of the next day at least ``min_hours`` periods are
+	free (FET's *min resting hours*): the free periods at the end of the day plus those at the start of the
+	next, counting breaks and unavailable periods; a day without lessons is free all day. ``circular`` also
+	checks the last day of the week against the first. Resource: teacher or students. Cost: one unit per
+	period missing, per pair of days."""
+
+	min_hours: int = 0
+	circular: bool = False
+
+
+@dataclass
+class MinGapsBetweenOrderedTags(ResourceConstraint):
+	"""When a lesson tagged ``first_tag`` is followed later the same day by one tagged ``second_tag`` (both the
+	resource's), at least ``min_gaps`` periods lie between them (FET's *min gaps between an ordered pair of
+	activity tags*). Every period between counts, busy or a break, as in FET; the other order is free. FET
+	refuses a lesson carrying both tags; here such a lesson is simply never paired with itself. Resource:
+	teacher or students. Cost: one unit per pair too close.
+	"""
+
+	first_tag: str = ""
+	second_tag: str = ""
+	min_gaps: int = 1
+
+	def describe(self) -> str:
+		return f"{super().describe()} [{self.first_tag} → {self.second_tag}]"
+
+
+@dataclass
 class MaxBuildingChanges(ResourceConstraint):
 	"""At most ``max_changes`` building changes per day or (``per="week"``) summed over the week (FET's *max
 	building changes per day / per week*).

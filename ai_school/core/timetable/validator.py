@@ -29,11 +29,14 @@ from ai_school.core.timetable.model import (
 	MaxHoursDaily,
 	MaxLessonsPerDay,
 	MaxSimultaneous,
+	MaxSpanPerDay,
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
 	MinGapsBetweenBuildingChanges,
+	MinGapsBetweenOrderedTags,
 	MinHoursDaily,
+	MinRestingHours,
 	NotOverlapping,
 	OccupyMaxRooms,
 	OccupyMaxSlots,
@@ -332,6 +335,32 @@ class _Validator:
 					[],
 				)
 
+	def check_max_span(self, c: MaxSpanPerDay) -> Iterable[Finding]:
+		forgiven: set[str] = set()
+		for resource_id, who, day, busy in self.per_resource_day(c):
+			span = max(busy) - min(busy) + 1 if busy else 0
+			over = span - c.max_span
+			if over > 0 and c.allow_one_day_exception and resource_id not in forgiven:
+				forgiven.add(resource_id)  # one day may span one period more
+				over -= 1
+			yield over, f"{who} spans {span} periods on {self.problem.days[day]} (max {c.max_span})", []
+
+	def check_min_resting(self, c: MinRestingHours) -> Iterable[Finding]:
+		periods, days = self.problem.periods_per_day, self.problem.days
+		pairs = [(d, d + 1) for d in range(len(days) - 1)] + ([(len(days) - 1, 0)] if c.circular else [])
+		for resource_id in self.index.resource_ids(c):
+			who = self.index.label(c.resource, resource_id)
+			for day, following in pairs:
+				late = self.busy_periods(c.resource, resource_id, day)
+				early = self.busy_periods(c.resource, resource_id, following)
+				# a day without lessons is free all day (FET)
+				rest = (periods - 1 - max(late) if late else periods) + (min(early) if early else periods)
+				yield (
+					c.min_hours - rest,
+					f"{who} rests {rest} periods from {days[day]} to {days[following]} (min {c.min_hours})",
+					[],
+				)
+
 	def check_early(self, c: EarlyMaxBeginningsAtSecondHour) -> Iterable[Finding]:
 		second: dict[str, list[str]] = defaultdict(list)
 		for resource_id, who, day, busy in self.per_resource_day(c):
@@ -400,6 +429,25 @@ class _Validator:
 			if between < c.min_gaps:
 				names = f"{self.index.lesson_label(a)} and {self.index.lesson_label(b)}"
 				yield 1, f"{names} are {max(between, 0)} periods apart (min {c.min_gaps})", [a, b]
+
+	def check_min_gaps_ordered_tags(self, c: MinGapsBetweenOrderedTags) -> Iterable[Finding]:
+		lessons = self.index.lessons
+		for resource_id in self.index.resource_ids(c):
+			who = self.index.label(c.resource, resource_id)
+			mine = self.placed(self.index.lessons_of.get((c.resource, resource_id), ()))
+			for a in mine:
+				if c.first_tag not in lessons[a].tags:
+					continue
+				day, start = self.start(a)
+				end = start + lessons[a].duration
+				for b in mine:
+					if b == a or c.second_tag not in lessons[b].tags:
+						continue
+					other_day, other_start = self.start(b)
+					if other_day == day and end <= other_start < end + c.min_gaps:
+						names = f"{self.index.lesson_label(a)} and {self.index.lesson_label(b)}"
+						between = other_start - end
+						yield 1, f"{who}: {names} are {between} periods apart (min {c.min_gaps})", [a, b]
 
 	def check_ends_students_day(self, c: EndsStudentsDay) -> Iterable[Finding]:
 		for lesson_id in self.placed(c.lessons):
@@ -630,6 +678,9 @@ _CHECKS = {
 	SameStartingDay: _Validator.check_same_day,
 	SameStartingHour: _Validator.check_same_hour,
 	MaxBuildingChanges: _Validator.check_max_building_changes,
+	MaxSpanPerDay: _Validator.check_max_span,
+	MinRestingHours: _Validator.check_min_resting,
+	MinGapsBetweenOrderedTags: _Validator.check_min_gaps_ordered_tags,
 	MinGapsBetweenBuildingChanges: _Validator.check_min_gaps_building_changes,
 	OccupyMaxRooms: _Validator.check_occupy_max_rooms,
 	SameRoomIfConsecutive: _Validator.check_same_room_if_consecutive,

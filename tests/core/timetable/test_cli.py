@@ -39,7 +39,7 @@ def test_solve_prints_stats_status_and_report(solved):
 	assert result.returncode == 0, result.stdout + result.stderr
 	out = result.stdout
 	assert "8 lessons (9 lesson-periods), 5 days × 6 periods (29 usable slots)" in out
-	assert "ConstraintTeacherMaxSpanPerDay: 1" in out  # unsupported constraints are shown
+	assert "ConstraintTeacherMaxRoomChangesPerDay: 1" in out  # unsupported constraints are shown
 	assert "status: OPTIMAL" in out or "status: FEASIBLE" in out
 	assert "first valid timetable after" in out
 	assert "hard violations: 0" in out

@@ -23,11 +23,14 @@ from ai_school.core.timetable.model import (
 	MaxHoursDaily,
 	MaxLessonsPerDay,
 	MaxSimultaneous,
+	MaxSpanPerDay,
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
 	MinGapsBetweenBuildingChanges,
+	MinGapsBetweenOrderedTags,
 	MinHoursDaily,
+	MinRestingHours,
 	NotOverlapping,
 	OccupyMaxRooms,
 	OccupyMaxSlots,
@@ -272,6 +275,7 @@ def random_problems(draw) -> Problem:
 				),
 				duration=draw(st.sampled_from([1, 1, 2])),
 				room_kind="lab" if rooms and rooms[0].kind and draw(st.booleans()) else None,
+				tags=draw(st.lists(st.sampled_from(["x", "y"]), max_size=2, unique=True)),
 			)
 		)
 	ids = [le.id for le in lessons]
@@ -333,6 +337,20 @@ def random_problems(draw) -> Problem:
 		st.builds(EndsStudentsDay, weight=weight, lessons=pair),
 		st.builds(SameStartingDay, weight=weight, lessons=pair),
 		st.builds(SameStartingHour, weight=weight, lessons=pair),
+		st.builds(
+			MaxSpanPerDay,
+			weight=weight,
+			resource=resource,
+			max_span=st.integers(1, periods - 1),
+			allow_one_day_exception=st.booleans(),
+		),
+		st.builds(
+			MinRestingHours,
+			weight=weight,
+			resource=resource,
+			min_hours=st.integers(1, 3),
+			circular=st.booleans(),
+		),
 	]
 	if rooms:
 		room_ids = st.lists(st.sampled_from([r.id for r in rooms]), min_size=1, unique=True)
@@ -660,3 +678,138 @@ def test_same_room_if_consecutive_binds_back_to_back_lessons_only():
 	solution = solve(problem, time_limit=10, num_workers=1)
 	assert solution.status == "OPTIMAL" and solution.report.hard_violations == []
 	assert (solution.assignments["a"].room, solution.assignments["b"].room) == ("r2", "r1")
+
+
+def _teacher_week(days: int, periods: int, placed: dict[str, object], rules, breaks=frozenset()) -> Problem:
+	"""Smith teaches one lesson per entry of ``placed`` (lesson id -> fixed start, or a set of allowed starts),
+	each to a class of its own."""
+	lessons = [
+		Lesson(
+			le,
+			"Maths",
+			["t"],
+			[f"c{le}"],
+			fixed_start=where if isinstance(where, tuple) else None,
+			allowed_starts=frozenset(where) if isinstance(where, set) else None,
+		)
+		for le, where in placed.items()
+	]
+	return Problem(
+		days=["Mon", "Tue", "Wed"][:days],
+		periods_per_day=periods,
+		breaks=breaks,
+		teachers=[Teacher("t", "Smith")],
+		student_sets=[StudentSet(f"c{le}") for le in placed],
+		lessons=lessons,
+		constraints=list(rules),
+	)
+
+
+def test_max_span_per_day_counts_breaks():
+	# a at P1, a break at P2, b at P3 or P4 (b would rather be at P4)
+	rule = MaxSpanPerDay(resource="teacher", max_span=3)
+	wish = PreferredStartingTimes(weight=50, lessons=["b"], starts=frozenset({(0, 3)}))
+	problem = _teacher_week(1, 4, {"a": (0, 0), "b": {(0, 2), (0, 3)}}, [rule, wish], frozenset({(0, 1)}))
+	solution = solve(problem, time_limit=10, num_workers=1)
+	# the break is inside the span (FET): P1-P4 spans 4, so b stays at P3 and the wish is broken
+	assert solution.status == "OPTIMAL" and solution.report.hard_violations == []
+	assert solution.assignments["b"].period == 2 and solution.objective == wish.penalty
+	two = dataclasses.replace(rule, max_span=2)
+	assert solve(dataclasses.replace(problem, constraints=[two]), time_limit=10, num_workers=1).status == (
+		"INFEASIBLE"
+	)
+	# soft: one unit per period above the maximum, so P3 (span 3) beats P4 (span 4)
+	soft = dataclasses.replace(two, weight=50)
+	solution = solve(dataclasses.replace(problem, constraints=[soft]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == soft.penalty
+	assert solution.assignments["b"].period == 2
+
+
+def test_max_span_one_day_exception_of_plus_one():
+	rule = MaxSpanPerDay(resource="teacher", max_span=2, allow_one_day_exception=True)
+	# Monday spans 3 (the exception); Tuesday's b could span 2 or 3 and would rather span 3
+	wish = PreferredStartingTimes(weight=50, lessons=["b"], starts=frozenset({(1, 2)}))
+	placed = {"m1": (0, 0), "m2": (0, 2), "a": (1, 0), "b": {(1, 1), (1, 2)}}
+	solution = solve(_teacher_week(2, 4, placed, [rule, wish]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.report.hard_violations == []
+	assert solution.assignments["b"].start == (1, 1) and solution.objective == wish.penalty
+	# two days of span 3, or one of span 4, are beyond the exception
+	both = {**placed, "b": (1, 2)}
+	assert solve(_teacher_week(2, 4, both, [rule]), time_limit=10, num_workers=1).status == "INFEASIBLE"
+	four = {"m1": (0, 0), "m2": (0, 3)}
+	assert solve(_teacher_week(2, 4, four, [rule]), time_limit=10, num_workers=1).status == "INFEASIBLE"
+	# soft: the exception forgives one of the two periods above the maximum
+	soft = dataclasses.replace(rule, weight=50)
+	solution = solve(_teacher_week(2, 4, both, [soft]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == soft.penalty
+	assert solution.report.soft_cost == soft.penalty
+
+
+def test_min_resting_hours_from_one_day_to_the_next():
+	# a ends Monday (P4); b on Tuesday at P1, P2 or P3, and would rather be at P1
+	rule = MinRestingHours(resource="teacher", min_hours=2)
+	wish = PreferredStartingTimes(weight=50, lessons=["b"], starts=frozenset({(1, 0)}))
+	placed = {"a": (0, 3), "b": {(1, 0), (1, 1), (1, 2)}}
+	solution = solve(_teacher_week(2, 4, placed, [rule, wish]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.report.hard_violations == []
+	assert solution.assignments["b"].start == (1, 2) and solution.objective == wish.penalty
+	# soft: one unit per missing period (b at P1 rests 0 of 2)
+	soft = dataclasses.replace(rule, weight=50)
+	solution = solve(_teacher_week(2, 4, {"a": (0, 3), "b": (1, 0)}, [soft]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == 2 * soft.penalty
+	# a break at Tuesday P1 is rest (FET): b at P2 rests 1
+	one = dataclasses.replace(rule, min_hours=1)
+	wish = PreferredStartingTimes(weight=50, lessons=["b"], starts=frozenset({(1, 1)}))
+	problem = _teacher_week(2, 4, {"a": (0, 3), "b": {(1, 1), (1, 2)}}, [one, wish], frozenset({(1, 0)}))
+	solution = solve(problem, time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == 0
+	assert solution.assignments["b"].start == (1, 1)
+	# a day without lessons is rest enough
+	problem = _teacher_week(3, 4, {"a": (0, 3), "b": (2, 0)}, [dataclasses.replace(rule, min_hours=4)])
+	assert solve(problem, time_limit=10, num_workers=1).status == "OPTIMAL"
+
+
+def test_min_resting_hours_circular_links_the_last_day_to_the_first():
+	# a ends Tuesday (the last day) at P4, b starts Monday at P1
+	placed = {"a": (1, 3), "b": (0, 0)}
+	rule = MinRestingHours(resource="teacher", min_hours=1)
+	assert solve(_teacher_week(2, 4, placed, [rule]), time_limit=10, num_workers=1).status == "OPTIMAL"
+	circular = dataclasses.replace(rule, circular=True)
+	assert solve(_teacher_week(2, 4, placed, [circular]), time_limit=10, num_workers=1).status == "INFEASIBLE"
+	soft = dataclasses.replace(circular, weight=50)
+	solution = solve(_teacher_week(2, 4, placed, [soft]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == soft.penalty
+
+
+def _tagged_day(placed: dict[str, tuple[str, object]], rules, breaks=frozenset()) -> Problem:
+	"""One day of five periods; Smith teaches lesson id -> (tag, fixed start or set of allowed starts), each to a
+	class of its own."""
+	problem = _teacher_week(1, 5, {le: where for le, (_, where) in placed.items()}, rules, breaks)
+	for lesson in problem.lessons:
+		lesson.tags = [placed[lesson.id][0]] if placed[lesson.id][0] else []
+	return problem
+
+
+def test_min_gaps_between_ordered_pair_of_tags():
+	rule = MinGapsBetweenOrderedTags(resource="teacher", first_tag="lab", second_tag="sport", min_gaps=2)
+	# a lab lesson at P1; sport at P2, P3 or P4 would rather be at P2
+	wish = PreferredStartingTimes(weight=50, lessons=["s"], starts=frozenset({(0, 1)}))
+	placed = {"l": ("lab", (0, 0)), "s": ("sport", {(0, 1), (0, 2), (0, 3)})}
+	solution = solve(_tagged_day(placed, [rule, wish]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.report.hard_violations == []
+	assert solution.assignments["s"].start == (0, 3) and solution.objective == wish.penalty
+	# the other order is free
+	other = {"l": ("lab", (0, 1)), "s": ("sport", (0, 0))}
+	assert solve(_tagged_day(other, [rule]), time_limit=10, num_workers=1).status == "OPTIMAL"
+	# a lesson in between, or a break, counts among the periods between
+	between = {"l": ("lab", (0, 0)), "x": ("", (0, 1)), "y": ("", (0, 2)), "s": ("sport", (0, 3))}
+	assert solve(_tagged_day(between, [rule]), time_limit=10, num_workers=1).status == "OPTIMAL"
+	breaks = frozenset({(0, 1), (0, 2)})
+	problem = _tagged_day({"l": ("lab", (0, 0)), "s": ("sport", (0, 3))}, [rule], breaks)
+	assert solve(problem, time_limit=10, num_workers=1).status == "OPTIMAL"
+	# too close: impossible, or one unit of cost
+	close = {"l": ("lab", (0, 0)), "s": ("sport", (0, 2))}
+	assert solve(_tagged_day(close, [rule]), time_limit=10, num_workers=1).status == "INFEASIBLE"
+	soft = dataclasses.replace(rule, weight=50)
+	solution = solve(_tagged_day(close, [soft]), time_limit=10, num_workers=1)
+	assert solution.status == "OPTIMAL" and solution.objective == soft.penalty

@@ -7,9 +7,11 @@ from ai_school.core.timetable.model import (
 	MaxDaysBetween,
 	MaxGaps,
 	MaxHoursContinuously,
+	MaxSpanPerDay,
 	MinDaysBetween,
 	MinDaysPerWeek,
 	MinGapsBetween,
+	MinRestingHours,
 	PreferredRooms,
 	Problem,
 	Room,
@@ -178,3 +180,45 @@ def test_fet_style_constraints_have_precise_costs():
 		"afternoons": 10,
 		"same day": 10,
 	}
+
+
+def test_span_counts_the_break_and_the_exception_forgives_one_period():
+	# Smith: m1 Mon P1, m2 Mon P5 (span 5 over the break at P3); Tue P2 only (span 1)
+	timetable = {
+		"m1": Assignment("m1", 0, 0),
+		"m2": Assignment("m2", 0, 4),
+		"e1": Assignment("e1", 1, 0),
+		"c1": Assignment("c1", 1, 3, "lab"),
+	}
+	rule = MaxSpanPerDay(weight=50, resource="teacher", ids=["smith"], max_span=3)
+	report = validate(school(constraints=[rule]), timetable)
+	assert [(v.amount, v.message) for v in report.soft_violations] == [
+		(2, "MaxSpanPerDay (smith): Teacher Smith spans 5 periods on Mon (max 3)")
+	]
+	exception = MaxSpanPerDay(
+		weight=50, resource="teacher", ids=["smith"], max_span=3, allow_one_day_exception=True
+	)
+	assert [v.amount for v in validate(school(constraints=[exception]), timetable).soft_violations] == [1]
+	assert validate(school(constraints=[MaxSpanPerDay(resource="teacher", max_span=5)]), timetable).is_valid
+
+
+def test_resting_hours_count_free_periods_at_both_ends_and_circular_wraps():
+	# 7A: e1 Mon P4-P5 (ends the day), m1 Tue P1; 7B: m2 Mon P1, c1 Tue P5
+	timetable = {
+		"e1": Assignment("e1", 0, 3),
+		"m1": Assignment("m1", 1, 0),
+		"m2": Assignment("m2", 0, 0),
+		"c1": Assignment("c1", 1, 4, "lab"),
+	}
+	rule = MinRestingHours(weight=50, resource="students", min_hours=2)
+	report = validate(school(constraints=[rule]), timetable)
+	# 7A rests 0 from Mon to Tue; 7B rests 4 + 4
+	assert [(v.amount, v.message) for v in report.soft_violations] == [
+		(2, "MinRestingHours (all students): Students 7A rests 0 periods from Mon to Tue (min 2)")
+	]
+	circular = MinRestingHours(weight=50, resource="students", ids=["7b"], min_hours=2, circular=True)
+	report = validate(school(constraints=[circular]), timetable)
+	# 7B ends Tue at P5 and starts Mon at P1
+	assert [v.message for v in report.soft_violations] == [
+		"MinRestingHours (7b): Students 7B rests 0 periods from Tue to Mon (min 2)"
+	]
