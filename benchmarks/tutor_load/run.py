@@ -1,4 +1,4 @@
-"""Tutor load benchmark: many students chatting at once on a real bench, answered by one tutor process.
+"""Tutor load benchmark: many students chatting at once on a real bench, answered by the tutor workers.
 
 Run from anywhere with the bench's Python (the coordinator's single command):
 
@@ -64,8 +64,8 @@ def parse_args():
 	parser.add_argument("--web-port", type=int, default=0, help="default: a free port")
 	parser.add_argument("--web-workers", type=int, default=2)
 	parser.add_argument("--web-threads", type=int, default=4)
-	parser.add_argument("--tutor-processes", type=int, default=1)
-	parser.add_argument("--concurrency", type=int, default=50, help="answers at once per tutor process")
+	parser.add_argument("--tutor-processes", type=int, default=3)
+	parser.add_argument("--concurrency", type=int, default=17, help="answers at once per tutor process")
 	parser.add_argument("--socket", default="http://{site}:9000", help="the bench's socket.io server")
 	parser.add_argument("--idle-pings", type=int, default=100)
 	parser.add_argument("--ping-every-ms", type=int, default=200)
