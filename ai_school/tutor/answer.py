@@ -40,7 +40,7 @@ from ai_school.core.tutor.conversation import (
 	fallback_reply,
 )
 from ai_school.core.tutor.guard import AssessmentWindow, GuardContext, Label, Mode, check, post_check
-from ai_school.core.tutor.postcheck import BLOCKED_REPLY
+from ai_school.core.tutor.postcheck import blocked_reply
 from ai_school.core.tutor.redact import NameIndex, Redactor, StreamRestorer
 from ai_school.core.tutor.retrieve import Document, Retriever, rank_topics
 from ai_school.tutor import dispatch, group_mode, safety
@@ -322,7 +322,8 @@ def answer_message(session_name: str, message: str) -> None:
 		return
 	row = frappe.db.get_value(MESSAGE, message, ["name", "content", "status", "idx"], as_dict=True)
 	text = row.content or ""
-	decision = check(text, guard_context(session))
+	context = guard_context(session)
+	decision = check(text, context)
 	label, mode = decision.label, decision.mode
 	_set_message(message, {"guard_label": label.value, "guard_mode": mode.value})
 	_publish(session.user, {"type": "start", "session": session.name, "message": message, "mode": mode.value})
@@ -332,7 +333,7 @@ def answer_message(session_name: str, message: str) -> None:
 		_reply(session, message, safety.unsafe_message(session, message, text, decision.unsafe), mode)
 		return
 	if mode is Mode.BLOCKED:
-		_reply(session, message, BLOCKED_REPLY, mode)
+		_reply(session, message, blocked_reply(label, context), mode)
 		return
 
 	course_title, topics, passages = _material(session.course, text)

@@ -18,13 +18,19 @@ Given the system prompt, a reply that quotes it is withheld in every mode.
 import re
 
 from ai_school.core.tutor import intent, mathcheck
-from ai_school.core.tutor.labels import Mode, parse_mode
+from ai_school.core.tutor.labels import Label, Mode, parse_mode
+from ai_school.core.tutor.modes import GuardContext, context_mode
 from ai_school.core.tutor.prompting import leaks_system_prompt
 from ai_school.core.tutor.text import canonical
 
 BLOCKED_REPLY = (
 	"I can't help with this course right now: the tutor is paused during an assessment, or because your "
 	"teacher has paused it for your class. If you have a question, please ask your teacher."
+)
+# a request for an assessment's questions or answers while the course itself is open
+EXAM_CONTENT_REPLY = (
+	"I can't help with the questions or answers of a test, quiz or exam, before it or during it. I can help "
+	"you revise the topic it covers: which idea would you like to go over first?"
 )
 WITHHELD_REPLY = (
 	"I can't give you the finished answer, but let's work it out together. "
@@ -185,6 +191,15 @@ def _first_leak(sentence: str, leaks: set[str], has_equation: bool) -> int | Non
 		if assignment:
 			positions.append(assignment.start())
 	return min(positions) if positions else None
+
+
+def blocked_reply(label: Label, context: GuardContext | None = None) -> str:
+	"""The reply to a message whose mode is blocked: the course is paused (an assessment now, a teacher's
+	group mode), or the student asked for an assessment's content, which the reply says instead of a pause
+	the student's badge does not show."""
+	if label is Label.EXAM_CONTENT and (context is None or context_mode(context) is not Mode.BLOCKED):
+		return EXAM_CONTENT_REPLY
+	return BLOCKED_REPLY
 
 
 def post_check(

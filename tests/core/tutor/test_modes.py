@@ -14,6 +14,7 @@ from ai_school.core.tutor.modes import (
 	active_windows,
 	context_mode,
 )
+from ai_school.core.tutor.postcheck import BLOCKED_REPLY, EXAM_CONTENT_REPLY, blocked_reply
 
 EXAM = AssessmentWindow(
 	course="MATH-9",
@@ -196,3 +197,12 @@ def test_unknown_mode_in_override_is_an_error():
 		GroupModeOverride.from_dict(
 			{"student_group": "9A", "mode": "lenient", "from_date": "2026-03-01", "to_date": "2026-03-02"}
 		)
+
+
+def test_the_blocked_reply_says_why_a_request_for_assessment_content_is_refused():
+	# the course is open (no window now): the reply refuses the assessment's content, not a pause
+	assert blocked_reply(Label.EXAM_CONTENT, context(now=at(12))) == EXAM_CONTENT_REPLY
+	assert blocked_reply(Label.EXAM_CONTENT) == EXAM_CONTENT_REPLY
+	# during the window the course itself is paused, whatever was asked
+	assert blocked_reply(Label.EXAM_CONTENT, context()) == BLOCKED_REPLY
+	assert blocked_reply(Label.CONCEPT, context()) == BLOCKED_REPLY
