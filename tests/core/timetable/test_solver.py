@@ -781,7 +781,7 @@ def test_min_resting_hours_circular_links_the_last_day_to_the_first():
 	assert solution.status == "OPTIMAL" and solution.objective == soft.penalty
 
 
-def _tagged_day(placed: dict[str, tuple[str, object]], rules, breaks=frozenset()) -> Problem:
+def _ordered_tags_day(placed: dict[str, tuple[str, object]], rules, breaks=frozenset()) -> Problem:
 	"""One day of five periods; Smith teaches lesson id -> (tag, fixed start or set of allowed starts), each to a
 	class of its own."""
 	problem = _teacher_week(1, 5, {le: where for le, (_, where) in placed.items()}, rules, breaks)
@@ -795,21 +795,21 @@ def test_min_gaps_between_ordered_pair_of_tags():
 	# a lab lesson at P1; sport at P2, P3 or P4 would rather be at P2
 	wish = PreferredStartingTimes(weight=50, lessons=["s"], starts=frozenset({(0, 1)}))
 	placed = {"l": ("lab", (0, 0)), "s": ("sport", {(0, 1), (0, 2), (0, 3)})}
-	solution = solve(_tagged_day(placed, [rule, wish]), time_limit=10, num_workers=1)
+	solution = solve(_ordered_tags_day(placed, [rule, wish]), time_limit=10, num_workers=1)
 	assert solution.status == "OPTIMAL" and solution.report.hard_violations == []
 	assert solution.assignments["s"].start == (0, 3) and solution.objective == wish.penalty
 	# the other order is free
 	other = {"l": ("lab", (0, 1)), "s": ("sport", (0, 0))}
-	assert solve(_tagged_day(other, [rule]), time_limit=10, num_workers=1).status == "OPTIMAL"
+	assert solve(_ordered_tags_day(other, [rule]), time_limit=10, num_workers=1).status == "OPTIMAL"
 	# a lesson in between, or a break, counts among the periods between
 	between = {"l": ("lab", (0, 0)), "x": ("", (0, 1)), "y": ("", (0, 2)), "s": ("sport", (0, 3))}
-	assert solve(_tagged_day(between, [rule]), time_limit=10, num_workers=1).status == "OPTIMAL"
+	assert solve(_ordered_tags_day(between, [rule]), time_limit=10, num_workers=1).status == "OPTIMAL"
 	breaks = frozenset({(0, 1), (0, 2)})
-	problem = _tagged_day({"l": ("lab", (0, 0)), "s": ("sport", (0, 3))}, [rule], breaks)
+	problem = _ordered_tags_day({"l": ("lab", (0, 0)), "s": ("sport", (0, 3))}, [rule], breaks)
 	assert solve(problem, time_limit=10, num_workers=1).status == "OPTIMAL"
 	# too close: impossible, or one unit of cost
 	close = {"l": ("lab", (0, 0)), "s": ("sport", (0, 2))}
-	assert solve(_tagged_day(close, [rule]), time_limit=10, num_workers=1).status == "INFEASIBLE"
+	assert solve(_ordered_tags_day(close, [rule]), time_limit=10, num_workers=1).status == "INFEASIBLE"
 	soft = dataclasses.replace(rule, weight=50)
-	solution = solve(_tagged_day(close, [soft]), time_limit=10, num_workers=1)
+	solution = solve(_ordered_tags_day(close, [soft]), time_limit=10, num_workers=1)
 	assert solution.status == "OPTIMAL" and solution.objective == soft.penalty
