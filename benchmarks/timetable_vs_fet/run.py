@@ -170,6 +170,7 @@ def run_child(
 	"""stdout+stderr, start (epoch), wall seconds and peak RSS (MB) of one child process, and
 	whether it had to be killed."""
 	killed = False
+	high_water = 0.0
 	with tempfile.TemporaryFile() as out:
 		started_at, started = time.time(), time.perf_counter()
 		proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
@@ -178,6 +179,7 @@ def run_child(
 			pid, _, usage = os.wait4(proc.pid, os.WNOHANG)
 			if pid:
 				break
+			high_water = max(high_water, _vm_hwm_mb(proc.pid))
 			if time.perf_counter() > deadline:
 				proc.kill()
 				killed = True
@@ -188,7 +190,20 @@ def run_child(
 		proc.returncode = 0  # reaped by wait4
 		out.seek(0)
 		text = out.read().decode("utf-8", "replace")
-	return text, started_at, wall, usage.ru_maxrss / 1024, killed
+	# ru_maxrss also counts this runner's RSS at the fork (Linux keeps the peak across exec); the child's own
+	# high-water mark, read while it ran, is the program's. A child too quick to be sampled keeps ru_maxrss.
+	return text, started_at, wall, high_water or usage.ru_maxrss / 1024, killed
+
+
+def _vm_hwm_mb(pid: int) -> float:
+	try:
+		with open(f"/proc/{pid}/status") as status:
+			for line in status:
+				if line.startswith("VmHWM:"):
+					return int(line.split()[1]) / 1024
+	except OSError:
+		pass
+	return 0.0
 
 
 # --- our engine: the command line, as a user runs it --------------------------------------------------
