@@ -605,3 +605,16 @@ def _course_trend(pct: float, previous: float | None) -> str | None:
 	if pct - previous <= -TREND_POINTS:
 		return "Declining"
 	return "Stable"
+
+
+def queue_recompute_all():
+	"""Every profile is scored again (after this transaction commits): by the risk model version now in use,
+	or with the pass mark now set."""
+	frappe.enqueue(
+		"ai_school.insights.risk.recompute_all",
+		queue="long",
+		timeout=3600,
+		job_id="ai_school:insights:recompute_all",
+		deduplicate=True,
+		enqueue_after_commit=True,
+	)

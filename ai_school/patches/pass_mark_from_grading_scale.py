@@ -6,6 +6,8 @@ a user chose, 50 included, stays."""
 
 import frappe
 
+from ai_school.insights.risk import queue_recompute_all
+
 SETTINGS = "AI School Settings"
 
 
@@ -15,6 +17,7 @@ def execute():
 	if chosen_by_a_user():
 		return
 	frappe.db.set_single_value(SETTINGS, "pass_mark", 0)
+	queue_recompute_all()  # profiles computed at 50 % would disagree with the panels until the nightly run
 
 
 def chosen_by_a_user() -> bool:

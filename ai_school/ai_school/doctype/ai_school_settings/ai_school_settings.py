@@ -79,6 +79,13 @@ class AISchoolSettings(Document):
 		share_risk_with_students: DF.Check
 	# end: auto-generated types
 
+	def on_update(self):
+		if self.has_value_changed("pass_mark"):
+			# which results fail changed: profiles and the panels' trajectories would disagree until tonight
+			from ai_school.insights.risk import queue_recompute_all
+
+			queue_recompute_all()
+
 	def validate(self):
 		self.validate_provider_url()
 		self.validate_api_key()

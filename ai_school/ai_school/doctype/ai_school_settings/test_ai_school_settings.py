@@ -1,6 +1,8 @@
 # Copyright (c) 2026, ai_school contributors and Contributors
 # See license.txt
 
+from unittest.mock import patch
+
 import frappe
 import frappe.client
 from frappe.tests.utils import FrappeTestCase
@@ -32,6 +34,15 @@ class TestAISchoolSettings(FrappeTestCase):
 		self.assertEqual(settings.provider_base_url, "https://openrouter.ai/api/v1")
 		self.assertEqual(settings.get_model_chain(), ["openai/gpt-4o-mini"])
 		self.assertTrue(settings.enable_tutor)
+
+	def test_a_new_pass_mark_queues_every_profile_again_and_other_changes_do_not(self):
+		with patch("ai_school.insights.risk.queue_recompute_all") as queued:
+			self.settings.max_tokens = (self.settings.max_tokens or 800) + 1
+			self.settings.save()
+			self.assertEqual(queued.call_count, 0)
+			self.settings.pass_mark = 45 if self.settings.pass_mark != 45 else 55
+			self.settings.save()
+			self.assertEqual(queued.call_count, 1)
 
 	def test_model_chain_keeps_fallback_order(self):
 		self.settings.primary_model = "openai/gpt-4o-mini"

@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from ai_school.insights.risk import queue_recompute_all
 from ai_school.insights.risk_model import ACTIVE, DOCTYPE, RETIRED
 
 
@@ -75,15 +76,3 @@ class AIRiskModel(Document):
 			DOCTYPE, filters={"status": ACTIVE, "name": ("!=", self.name)}, pluck="name"
 		):
 			frappe.db.set_value(DOCTYPE, name, "status", RETIRED)
-
-
-def queue_recompute_all():
-	"""Every profile is scored again by the version now in use (after this transaction commits)."""
-	frappe.enqueue(
-		"ai_school.insights.risk.recompute_all",
-		queue="long",
-		timeout=3600,
-		job_id="ai_school:insights:recompute_all",
-		deduplicate=True,
-		enqueue_after_commit=True,
-	)

@@ -168,7 +168,14 @@ frappe.provide("ai_school.insights");
 	function draw_trajectory(container, trajectory) {
 		const terms = trajectory.terms || [];
 		const el = container.find(".ai-ew-chart").get(0);
-		if (!el || !terms.length || !frappe.Chart) return null;
+		if (!el || !frappe.Chart) return null;
+		if (terms.length < 2) {
+			// a line needs two points (frappe-charts draws NaN paths for one); the table below has the term
+			el.innerHTML = `<div class="ai-ew-muted">${esc(
+				__("The chart starts once the student has a second term on record.")
+			)}</div>`;
+			return null;
+		}
 		const started = new Set(
 			(trajectory.interventions || []).map((m) => m.term).filter(Boolean)
 		);
