@@ -171,6 +171,7 @@ frappe.provide("ai_school.insights");
 		if (!el || !frappe.Chart) return null;
 		if (terms.length < 2) {
 			// a line needs two points (frappe-charts draws NaN paths for one); the table below has the term
+			el.style.minHeight = "0";
 			el.innerHTML = `<div class="ai-ew-muted">${esc(
 				__("The chart starts once the student has a second term on record.")
 			)}</div>`;
