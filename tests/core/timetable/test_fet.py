@@ -998,11 +998,11 @@ def _locked(problem, placed):
 	return {le.id: Assignment(le.id, *placed[int(le.id) - 1]) for le in problem.lessons}
 
 
-@needs_fet_cl
-@pytest.mark.parametrize("days,hours,placed,rule,breaks", _SPAN_AND_REST_OK)
-def test_span_and_resting_rules_mean_what_fet_means(tmp_path, days, hours, placed, rule, breaks):
-	fet_file = tmp_path / "span.fet"
-	fet_file.write_bytes(_day_school(days, hours, placed, rule, breaks))
+def _assert_fet_and_we_accept(tmp_path, fet_xml: bytes, placed):
+	"""fet-cl places the locked lessons of ``fet_xml`` where they are, our validator finds nothing wrong with
+	its timetable, and our solver finds the same school solvable."""
+	fet_file = tmp_path / "school.fet"
+	fet_file.write_bytes(fet_xml)
 	problem, report = import_fet(fet_file)
 	assert report.fully_supported
 	result, found = _run_fet(tmp_path, fet_file, seconds=5)
@@ -1011,6 +1011,12 @@ def test_span_and_resting_rules_mean_what_fet_means(tmp_path, days, hours, place
 	assert timetable == _locked(problem, placed)
 	assert validate(problem, timetable).hard_violations == []
 	assert solve(problem, time_limit=10, num_workers=1).status == "OPTIMAL"
+
+
+@needs_fet_cl
+@pytest.mark.parametrize("days,hours,placed,rule,breaks", _SPAN_AND_REST_OK)
+def test_span_and_resting_rules_mean_what_fet_means(tmp_path, days, hours, placed, rule, breaks):
+	_assert_fet_and_we_accept(tmp_path, _day_school(days, hours, placed, rule, breaks), placed)
 
 
 @pytest.mark.parametrize("days,hours,placed,rule,breaks", _SPAN_AND_REST_IMPOSSIBLE)
@@ -1097,16 +1103,7 @@ _ORDERED_TAGS_IMPOSSIBLE = [
 @needs_fet_cl
 @pytest.mark.parametrize("placed,tags,rule,breaks", _ORDERED_TAGS_OK)
 def test_ordered_pair_of_tags_rules_mean_what_fet_means(tmp_path, placed, tags, rule, breaks):
-	fet_file = tmp_path / "tags.fet"
-	fet_file.write_bytes(_day_school(1, 5, placed, rule, breaks, tags))
-	problem, report = import_fet(fet_file)
-	assert report.fully_supported
-	result, found = _run_fet(tmp_path, fet_file, seconds=5)
-	assert "Simulation successful" in result
-	timetable = read_fet_timetable(found[0], problem)
-	assert timetable == _locked(problem, placed)
-	assert validate(problem, timetable).hard_violations == []
-	assert solve(problem, time_limit=10, num_workers=1).status == "OPTIMAL"
+	_assert_fet_and_we_accept(tmp_path, _day_school(1, 5, placed, rule, breaks, tags), placed)
 
 
 @pytest.mark.parametrize("placed,tags,rule,breaks", _ORDERED_TAGS_IMPOSSIBLE)
