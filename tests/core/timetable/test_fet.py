@@ -454,14 +454,19 @@ def _run_fet(tmp_path, fet_file, seconds=20, *options):
 	return result, found
 
 
+def _fet_timetable(tmp_path, fet_file, problem, seconds=20):
+	"""fet-cl's timetable of ``fet_file`` (imported as ``problem``), after it reported success."""
+	result, found = _run_fet(tmp_path, fet_file, seconds)
+	assert "Simulation successful" in result
+	return read_fet_timetable(found[0], problem)
+
+
 @needs_fet_cl
 def test_fet_timetable_of_fixture_passes_our_validator(tmp_path):
 	from ai_school.core.timetable.validator import validate
 
 	problem, _ = import_fet(TINY)
-	result, found = _run_fet(tmp_path, TINY)
-	assert "Simulation successful" in result
-	timetable = read_fet_timetable(found[0], problem)
+	timetable = _fet_timetable(tmp_path, TINY, problem)
 	assert set(timetable) == {le.id for le in problem.lessons}
 	report = validate(problem, timetable)
 	assert report.hard_violations == []
@@ -470,16 +475,12 @@ def test_fet_timetable_of_fixture_passes_our_validator(tmp_path):
 @needs_fet_cl
 def test_fet_accepts_our_export_and_keeps_the_timetable(tmp_path):
 	problem, _ = import_fet(TINY)
-	fet_result, found = _run_fet(tmp_path, TINY)
-	assert "Simulation successful" in fet_result
-	timetable = read_fet_timetable(found[0], problem)
+	timetable = _fet_timetable(tmp_path, TINY, problem)
 	ours = tmp_path / "ours.fet"
 	ours.write_bytes(timetable_fet(problem, timetable, TINY.read_bytes()))
 	again_dir = tmp_path / "again"
 	again_dir.mkdir()
-	result, again = _run_fet(again_dir, ours)
-	assert "Simulation successful" in result
-	assert read_fet_timetable(again[0], problem) == timetable
+	assert _fet_timetable(again_dir, ours, problem) == timetable
 
 
 @needs_fet_cl
@@ -503,9 +504,7 @@ def test_fet_counts_inactive_components_in_subactivities_rules(tmp_path):
 	assert report.fully_supported
 	assert problem.lesson_map()["7"].allowed_starts == frozenset({(0, 0)})
 	assert problem.lesson_map()["2"].allowed_starts is None
-	result, found = _run_fet(tmp_path, fet_file)
-	assert "Simulation successful" in result
-	timetable = read_fet_timetable(found[0], problem)
+	timetable = _fet_timetable(tmp_path, fet_file, problem)
 	assert timetable["7"].start == (0, 0)
 	assert validate(problem, timetable).hard_violations == []
 
@@ -542,9 +541,7 @@ def test_fet_timetable_with_activity_tag_rules_passes_our_validator(tmp_path):
 	problem, report = import_fet(fet_file)
 	assert report.fully_supported
 	assert any(getattr(c, "tag", "") == "Theory" for c in problem.constraints)
-	result, found = _run_fet(tmp_path, fet_file, seconds=60)
-	assert "Simulation successful" in result
-	assert validate(problem, read_fet_timetable(found[0], problem)).hard_violations == []
+	assert validate(problem, _fet_timetable(tmp_path, fet_file, problem, seconds=60)).hard_violations == []
 
 
 def test_selected_slot_rules_and_ordered_if_same_day_import():
@@ -591,9 +588,7 @@ def test_fet_timetable_with_occupy_max_slots_rules_passes_our_validator(tmp_path
 	problem, report = import_fet(fet_file)
 	assert report.fully_supported
 	assert report.supported["ConstraintActivitiesOccupyMaxTimeSlotsFromSelection"] == 16
-	result, found = _run_fet(tmp_path, fet_file, seconds=100)
-	assert "Simulation successful" in result
-	assert validate(problem, read_fet_timetable(found[0], problem)).hard_violations == []
+	assert validate(problem, _fet_timetable(tmp_path, fet_file, problem, seconds=100)).hard_violations == []
 
 
 def _building_school(rule: str, rooms: tuple[str, str, str]) -> bytes:
@@ -697,9 +692,7 @@ def test_building_change_rules_mean_what_fet_means(tmp_path, rule, rooms):
 	fet_file.write_bytes(_building_school(rule, rooms))
 	problem, report = import_fet(fet_file)
 	assert report.fully_supported
-	result, found = _run_fet(tmp_path, fet_file, seconds=5)
-	assert "Simulation successful" in result
-	assert validate(problem, read_fet_timetable(found[0], problem)).hard_violations == []
+	assert validate(problem, _fet_timetable(tmp_path, fet_file, problem, seconds=5)).hard_violations == []
 	assert solve(problem, time_limit=60, num_workers=1).status == "OPTIMAL"
 
 
@@ -732,9 +725,7 @@ def test_fet_timetable_with_building_change_rules_passes_our_validator(tmp_path)
 	problem, report = import_fet(fet_file)
 	assert report.fully_supported
 	assert report.supported["ConstraintTeachersMinGapsBetweenBuildingChanges"] == 1
-	result, found = _run_fet(tmp_path, fet_file, seconds=60)
-	assert "Simulation successful" in result
-	timetable = read_fet_timetable(found[0], problem)
+	timetable = _fet_timetable(tmp_path, fet_file, problem, seconds=60)
 	assert validate(problem, timetable).hard_violations == []
 	stricter = dataclasses.replace(
 		problem, constraints=[MinGapsBetweenBuildingChanges(resource="teacher", min_gaps=2)]
@@ -776,9 +767,7 @@ def test_fet_timetable_with_occupy_max_rooms_rules_passes_our_validator(tmp_path
 	assert len(rules) == 2
 	lessons = problem.lesson_map()
 	assert all(len(lessons[le].rooms) == 2 for c in rules for le in c.lessons)
-	result, found = _run_fet(tmp_path, fet_file, seconds=100)
-	assert "Simulation successful" in result
-	assert validate(problem, read_fet_timetable(found[0], problem)).hard_violations == []
+	assert validate(problem, _fet_timetable(tmp_path, fet_file, problem, seconds=100)).hard_violations == []
 
 
 def _same_room_school(second_hour: int, with_break: bool) -> bytes:
@@ -843,9 +832,7 @@ def test_same_room_if_consecutive_does_not_bind_across_a_break(tmp_path):
 	fet_file.write_bytes(_same_room_school(3, with_break=True))
 	problem, report = import_fet(fet_file)
 	assert report.fully_supported and problem.breaks == {(0, 1)}
-	result, found = _run_fet(tmp_path, fet_file, seconds=5)
-	assert "Simulation successful" in result
-	timetable = read_fet_timetable(found[0], problem)
+	timetable = _fet_timetable(tmp_path, fet_file, problem, seconds=5)
 	assert (timetable["1"].room, timetable["2"].room) == ("R1", "R2")
 	assert validate(problem, timetable).hard_violations == []
 	assert solve(problem, time_limit=60, num_workers=1).status == "OPTIMAL"
@@ -1005,9 +992,7 @@ def _assert_fet_and_we_accept(tmp_path, fet_xml: bytes, placed):
 	fet_file.write_bytes(fet_xml)
 	problem, report = import_fet(fet_file)
 	assert report.fully_supported
-	result, found = _run_fet(tmp_path, fet_file, seconds=5)
-	assert "Simulation successful" in result
-	timetable = read_fet_timetable(found[0], problem)
+	timetable = _fet_timetable(tmp_path, fet_file, problem, seconds=5)
 	assert timetable == _locked(problem, placed)
 	assert validate(problem, timetable).hard_violations == []
 	assert solve(problem, time_limit=10, num_workers=1).status == "OPTIMAL"
@@ -1043,9 +1028,7 @@ def test_fet_timetable_with_span_and_resting_rules_passes_our_validator(tmp_path
 	assert report.fully_supported
 	assert report.supported["ConstraintStudentsMinRestingHours"] == 2
 	assert report.supported["ConstraintTeachersMaxSpanPerDay"] == 1
-	result, found = _run_fet(tmp_path, fet_file, seconds=120)
-	assert "Simulation successful" in result
-	timetable = read_fet_timetable(found[0], problem)
+	timetable = _fet_timetable(tmp_path, fet_file, problem, seconds=120)
 	assert len(timetable) == len(problem.lessons)
 	assert validate(problem, timetable).hard_violations == []
 	# the rules bind: one period less of span, or one more of rest, and FET's timetable breaks them
