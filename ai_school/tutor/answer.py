@@ -51,9 +51,8 @@ EVENT = "ai_school:tutor"
 JOB_TIMEOUT = 300
 HISTORY_ROWS = 40  # the most recent messages read for context (trimmed further by characters)
 DEFAULT_MARGIN_MINUTES = 15
-PUBLISH_EVERY = (
-	0.25  # seconds between batches of streamed text (four a second reads smoothly; each is an event)
-)
+# seconds between batches of streamed text: four a second reads smoothly, and each batch is an event
+PUBLISH_EVERY = 0.25
 PUBLISH_CHARS = 160  # or this many characters, whichever comes first
 MAX_PER_JOB = 20
 PEOPLE_CACHE_KEY = "ai_school:tutor:people_names"  # the token of the site's current list of names
