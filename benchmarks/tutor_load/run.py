@@ -63,12 +63,23 @@ def parse_args():
 	parser.add_argument("--think", default="10-30", help="seconds between an answer and the next message")
 	parser.add_argument("--web-port", type=int, default=0, help="default: a free port")
 	parser.add_argument("--web-workers", type=int, default=2)
-	parser.add_argument("--web-threads", type=int, default=4)
+	parser.add_argument(
+		"--web-threads",
+		type=int,
+		default=4,
+		help="threads per gunicorn worker (gthread); 1 runs gunicorn's sync workers, as bench's supervisor config does",
+	)
 	parser.add_argument("--tutor-processes", type=int, default=3)
 	parser.add_argument("--concurrency", type=int, default=17, help="answers at once per tutor process")
 	parser.add_argument("--socket", default="http://{site}:9000", help="the bench's socket.io server")
 	parser.add_argument("--idle-pings", type=int, default=100)
 	parser.add_argument("--ping-every-ms", type=int, default=200)
+	parser.add_argument(
+		"--ping-bursts",
+		type=int,
+		default=3,
+		help="rounds of as many pings as students in the same instant, before the load (the floor of a burst)",
+	)
 	parser.add_argument(
 		"--ramp",
 		type=float,
@@ -350,6 +361,14 @@ def pct(values, q):
 	return values[index]
 
 
+def burst_floor(rounds: list[list[float]]) -> str:
+	if not rounds:
+		return "not run"
+	p50 = statistics.median(pct(r, 50) for r in rounds)
+	p95 = statistics.median(pct(r, 95) for r in rounds)
+	return f"{p50:.0f} / {p95:.0f} ({len(rounds)} rounds of {len(rounds[0])})"
+
+
 def table(rows: list[tuple[str, str, str, str]]) -> str:
 	widths = [max(len(r[i]) for r in rows) for i in range(4)]
 	lines = []
@@ -410,15 +429,22 @@ def main():
 
 		# the documented setup: gunicorn and the tutor worker(s)
 		args.web_port = args.web_port or free_port()
+		web_class = (
+			("--worker-class", "sync")
+			if args.web_threads == 1
+			else (
+				*("--threads", str(args.web_threads), "--worker-class", "gthread"),
+				# longer than the client's 4 s idle keep-alive (Node's fetch): otherwise gunicorn may close an idle
+				# connection just as a send reuses it (behind nginx, as in production, browsers never see this)
+				*("--keep-alive", "5"),
+			)
+		)
 		web = subprocess.Popen(
 			[
 				f"{bench}/env/bin/gunicorn",
 				*("-b", f"127.0.0.1:{args.web_port}", "-w", str(args.web_workers)),
-				*("--threads", str(args.web_threads), "--worker-class", "gthread", "-t", "120"),
-				*("--max-requests", "5000", "--max-requests-jitter", "500", "--preload"),
-				# longer than the client's 4 s idle keep-alive (Node's fetch): otherwise gunicorn may close an idle
-				# connection just as a send reuses it (behind nginx, as in production, browsers never see this)
-				*("--keep-alive", "5"),
+				*web_class,
+				*("-t", "120", "--max-requests", "5000", "--max-requests-jitter", "500", "--preload"),
 				"frappe.app:application",
 			],
 			cwd=bench / "sites",
@@ -474,6 +500,7 @@ def main():
 			"think": think,
 			"seed": args.seed,
 			"idle_pings": args.idle_pings,
+			"ping_bursts": args.ping_bursts,
 			"ramp": args.ramp,
 			"warmup": min(args.warmup, args.students),
 			"ping_every_ms": args.ping_every_ms,
@@ -578,6 +605,12 @@ def report(args, results, stored, sampler, before, after, cpu_used, stub_stats, 
 			f"{pct(load, 50):.1f} / {load_p95:.1f} (n={len(load)})",
 			"p95 < 2x idle",
 			str(load_p95 < 2 * idle_p95),
+		),
+		(
+			"  floor: as many pings in the same instant, p50 / p95 (ms, median of rounds)",
+			burst_floor(results["ping_bursts"]),
+			"",
+			"",
 		),
 		("provider requests / most at once", f"{stub_stats['requests']} / {stub_stats['peak']}", "", ""),
 	]
