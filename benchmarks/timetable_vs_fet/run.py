@@ -455,8 +455,9 @@ def total_lines(label: str, t: dict[str, Any]) -> list[str]:
 		f"  median ratio ours/FET where both solved: {_fmt(t['ratio_median'], '.2f')}",
 		f"  peak RSS max: ours {_fmt(memory['ours'], '.0f')} MB ({t['ours_over_target']} files over "
 		f"{MEMORY_TARGET_MB} MB), FET {_fmt(memory.get('fet'), '.0f')} MB",
-		f"  hard violations under our validator: ours {hard['ours']} in {bad['ours']} timetables, "
-		f"FET {_fmt(hard.get('fet'))} in {_fmt(bad.get('fet'))} timetables",
+		f"  hard violations under our validator: ours {hard['ours']} ({bad['ours']} of {solved['ours']} "
+		f"timetables have any), FET {_fmt(hard.get('fet'))} ({_fmt(bad.get('fet'))} of "
+		f"{_fmt(solved.get('fet'))} timetables have any)",
 		f"  soft cost (our units) where both solved: ours lower on {soft['ours_lower']}, equal on "
 		f"{soft['equal']}, higher on {soft['ours_higher']}",
 	]
