@@ -127,7 +127,7 @@ async function pinger(until, into) {
 }
 
 // the floor of a same-instant burst on this host: as many pings as students, all in the same instant
-// (Frappe's cheapest method: no login, no database write), a few rounds; only their median is kept
+// (Frappe's cheapest method: no login, no database write), a few rounds; run.py reports their median
 async function pingBursts(into) {
 	for (let round = 0; round < config.ping_bursts; round++) {
 		const times = await Promise.all(config.students.map(() => ping().then((r) => r.ms)));
