@@ -241,6 +241,10 @@ class TimetableModel(ConstraintEncodings):
 			if (day, p) not in self.problem.breaks
 		]
 
+	def raw_day_busy(self, resource: str, resource_id: str, day: int) -> list[Any]:
+		"""``busy`` for every period of ``day``, breaks included: FET's span and resting rules count raw periods."""
+		return [self.busy(resource, resource_id, (day, p)) for p in range(self.problem.periods_per_day)]
+
 	def used(self, resource: str, resource_id: str, day: int) -> Any:
 		"""Boolean: the resource has a lesson on ``day`` (exact, both directions)."""
 		key = (resource, resource_id, day)

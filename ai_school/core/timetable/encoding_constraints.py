@@ -203,7 +203,7 @@ class ConstraintEncodings:
 		that period (exact when minimised or bounded from above). Shared by the span and resting rules."""
 		key = (resource, resource_id, day)
 		if key not in self._reach:
-			busy = [self.busy(resource, resource_id, (day, p)) for p in range(self.problem.periods_per_day)]
+			busy = self.raw_day_busy(resource, resource_id, day)
 			started: list[Any] = []
 			ending: list[Any] = []
 			for out, order in ((started, busy), (ending, busy[::-1])):
@@ -233,7 +233,7 @@ class ConstraintEncodings:
 		for resource_id in self.targets(c):
 			over_days = []
 			for day in range(self.problem.num_days):
-				busy = [self.busy(c.resource, resource_id, (day, p)) for p in range(periods)]
+				busy = self.raw_day_busy(c.resource, resource_id, day)
 				if c.is_hard:
 					# two busy periods further apart than the span allows (one more with the exception)
 					allowed = limit + 1 if c.allow_one_day_exception else limit
@@ -267,8 +267,8 @@ class ConstraintEncodings:
 			for day, following in pairs:
 				if c.is_hard and c.min_hours <= periods:
 					# the last period of one day and the first of the next, too close
-					late = [self.busy(c.resource, resource_id, (day, p)) for p in range(periods)]
-					early = [self.busy(c.resource, resource_id, (following, q)) for q in range(periods)]
+					late = self.raw_day_busy(c.resource, resource_id, day)
+					early = self.raw_day_busy(c.resource, resource_id, following)
 					for p in range(periods):
 						for q in range(max(0, c.min_hours - (periods - 1 - p))):
 							self.exclude_pair(late[p], early[q], c.label())
