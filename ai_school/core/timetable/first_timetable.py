@@ -35,6 +35,7 @@ from ai_school.core.timetable.memory import (
 	MemoryBudgetExceeded,
 	concurrent_searches,
 	expansion_limit,
+	search_need_mb,
 )
 from ai_school.core.timetable.model import Assignment, Problem
 from ai_school.core.timetable.rules import ProblemIndex
@@ -119,7 +120,8 @@ class _EjectionRacer(_Racer):
 	(the search models only some rules; anything else would be a bug, never a timetable).
 
 	It gives up at ``yield_at`` (to let CP-SAT local search take its thread) unless the memory
-	budget is spent: then no CP-SAT search runs any more and it keeps going until ``deadline``."""
+	budget is closed (spent, or the model too big for a CP-SAT search): then no CP-SAT search runs
+	any more and it keeps going until ``deadline``."""
 
 	def __init__(
 		self,
@@ -142,7 +144,7 @@ class _EjectionRacer(_Racer):
 		"""Whether the search ran until the deadline (rather than yielding or being stopped)."""
 
 	def should_stop(self) -> bool:
-		return self.stopped.is_set() or (time.perf_counter() > self.yield_at and not self.budget.spent)
+		return self.stopped.is_set() or (time.perf_counter() > self.yield_at and not self.budget.closed)
 
 	def search(self) -> int:
 		found = ejection_search(
@@ -251,9 +253,10 @@ def find_first(
 	search, which needs little memory, still races the systematic one).
 
 	``built_model()`` builds the CP-SAT model only when it is needed; it returns None when the
-	model outgrew the memory budget. Once the budget is spent (``budget``) no CP-SAT search
-	starts, those running are stopped, and the ejection search, if the problem allows it, runs
-	until the time limit.
+	model outgrew the memory budget. A CP-SAT search that would outgrow the budget even at its
+	least (:func:`~ai_school.core.timetable.memory.search_need_mb`) is not started. Once the budget
+	is spent no CP-SAT search starts and those running are stopped. Either way the ejection
+	search, if the problem allows it, runs until the time limit.
 	"""
 	deadline = time.perf_counter() + time_limit
 	supported = supports_ejection(problem)
@@ -269,6 +272,10 @@ def find_first(
 		what = "the CP-SAT local search" if local else "the systematic CP-SAT search"
 		what += " for a first timetable"
 		built = None if budget.spent else built_model()
+		need = search_need_mb(built, "feasibility", budget.budget_mb) if built is not None else None
+		if need is not None:  # checked before the local-search copy of the model is made
+			budget.skip(what, need)
+			return None
 		try:
 			if built is None or budget.spent:
 				raise MemoryBudgetExceeded(what)
@@ -291,9 +298,9 @@ def find_first(
 		return racer
 
 	def finish(winner: _Racer | None) -> tuple[int, dict[str, Assignment] | None, float | None]:
-		"""The race's outcome; if the memory budget stopped CP-SAT before anything was decided,
-		the ejection search takes the time left (unless it already had it)."""
-		if winner is not None or not supported or not budget.spent:
+		"""The race's outcome; if the memory budget stopped or barred CP-SAT before anything was
+		decided, the ejection search takes the time left (unless it already had it)."""
+		if winner is not None or not supported or not budget.closed:
 			return outcome(winner)
 		if any(racer.ran_out for racer in ejections) or deadline - time.perf_counter() < 0.05:
 			return outcome(winner)

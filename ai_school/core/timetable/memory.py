@@ -31,14 +31,22 @@ activities) and the guard reacts within ~20 MB, so official fet-data files of at
 activities stay under 500 MB peak RSS: 235–464 MB on the six biggest models (257k–416k items;
 30 s, 2 workers), which peaked at 396–824 MB when only the optimisation was bounded."""
 
-MEMORY_KB_PER_ITEM = {"model": 0.7, "feasibility": 1.5, "optimise": 2.0, "optimise at least": 1.0}
+MEMORY_KB_PER_ITEM = {
+	"model": 0.7,
+	"feasibility": 1.5,
+	"optimise": 2.0,
+	"feasibility at least": 0.9,
+	"optimise at least": 1.0,
+}
 """Estimated memory (KB) per CP-SAT variable or constraint: of the model itself (with its
 local-search copy), and of each search running at once in either phase. Measured with ortools
 9.15 on eight FET files of 450–1,500 lessons (22k–133k items): model 0.5–0.8; local search
 0.9–1.2 and systematic search 1.3–2.5 per search; optimisation 1.0–3.7 per worker in its first
 20 s. An estimate from the model's size rather than a reading of the process keeps runs with a
-fixed seed reproducible; :class:`MemoryBudget` catches what the estimate misses. "optimise at
-least" is the low end, for :func:`optimisation_need_mb`."""
+fixed seed reproducible; :class:`MemoryBudget` catches what the estimate misses. The "at least"
+entries are the low ends, for :func:`search_need_mb`: a search that would need more than the
+budget even then is not started (CP-SAT loads a model without heeding a stop, so such a search
+would carry the process past the budget before the guard could stop it)."""
 
 MEMORY_KB_PER_PAIR = 0.35
 """Estimated memory (KB) per pair of intervals when CP-SAT local search expands a no-overlap
@@ -112,6 +120,8 @@ class MemoryBudget:
 		"""Resident memory of the process when it outgrew the budget."""
 		self.cuts: list[str] = []
 		"""What the budget cut short, in order, each once (e.g. "the optimisation")."""
+		self.skipped: dict[str, float] = {}
+		"""CP-SAT searches not started because the model is too big for them: what → MB needed."""
 		self._searches: dict[int, tuple[cp_model.CpSolver, str]] = {}
 		self._lock = threading.Lock()
 		self._done = threading.Event()
@@ -136,6 +146,17 @@ class MemoryBudget:
 			if self.spent_after is None:
 				self.spent_after = time.perf_counter() - self.started
 				self.spent_at_mb = resident
+
+	@property
+	def closed(self) -> bool:
+		"""No CP-SAT search may run any more: the budget is spent, or a search was skipped because
+		the model is too big for it (the ejection search then has the time left)."""
+		return self.spent or bool(self.skipped)
+
+	def skip(self, what: str, need_mb: float) -> None:
+		"""Record that ``what`` was not started: it would need ``need_mb`` (:func:`search_need_mb`)."""
+		with self._lock:
+			self.skipped.setdefault(what, need_mb)
 
 	def cut(self, what: str) -> None:
 		"""Record that the budget cut ``what`` short (or kept it from starting)."""
@@ -183,15 +204,20 @@ class MemoryBudget:
 				self._searches.pop(key, None)
 
 	def explanation(self) -> list[str]:
-		"""One line for the solution's explanation when the budget cut something short."""
-		if not self.cuts:
-			return []
-		return [
-			f"The memory budget was reached after {self.spent_after:.0f} s (the solve may add {self.budget_mb:g} MB "
-			f"to the {self.start_mb:.0f} MB its process held; it held {self.spent_at_mb:.0f} MB), which "
-			f"stopped or skipped {', '.join(self.cuts)}. A bigger budget (memory_mb, --memory-mb) lets "
-			f"them run."
+		"""The solution's explanation lines for what the budget cut short or kept from starting."""
+		lines = [
+			f"{what[0].upper()}{what[1:]} was not started: with this model it would need ~{need:.0f} MB, more "
+			f"than the memory budget ({self.budget_mb:g} MB). A bigger budget (memory_mb, --memory-mb) lets it run."
+			for what, need in self.skipped.items()
 		]
+		if self.cuts:
+			lines.append(
+				f"The memory budget was reached after {self.spent_after:.0f} s (the solve may add {self.budget_mb:g} "
+				f"MB to the {self.start_mb:.0f} MB its process held; it held {self.spent_at_mb:.0f} MB), which "
+				f"stopped or skipped {', '.join(self.cuts)}. A bigger budget (memory_mb, --memory-mb) lets "
+				f"them run."
+			)
+		return lines
 
 
 def _expansion_mb(sizes: list[int], limit: int) -> float:
@@ -231,10 +257,11 @@ def model_items(built: TimetableModel) -> int:
 	return len(proto.variables) + len(proto.constraints)
 
 
-def optimisation_need_mb(built: TimetableModel, memory_mb: float) -> float | None:
-	"""The memory an optimisation of ``built`` would need at the least (the model and one worker
-	in its first seconds), when that is more than ``memory_mb``; None when it may fit. Such an
-	optimisation would be stopped by the budget before improving anything (PBS, 291k items:
-	the process outgrew 450 MB while CP-SAT was still loading the model), so it is not started."""
-	need = model_items(built) * (MEMORY_KB_PER_ITEM["model"] + MEMORY_KB_PER_ITEM["optimise at least"]) / 1024
+def search_need_mb(built: TimetableModel, phase: str, memory_mb: float) -> float | None:
+	"""The memory a CP-SAT search of ``phase`` ("feasibility" or "optimise") on ``built`` would
+	need at the least (the model and one search in its first seconds), when that is more than
+	``memory_mb``; None when it may fit. Such a search would outgrow the budget while CP-SAT is
+	still loading the model, before it could find anything, so it is not started (see
+	:meth:`MemoryBudget.skip`)."""
+	need = model_items(built) * (MEMORY_KB_PER_ITEM["model"] + MEMORY_KB_PER_ITEM[f"{phase} at least"]) / 1024
 	return need if need > memory_mb else None

@@ -43,9 +43,8 @@ from ai_school.core.timetable.memory import (
 	MemoryBudget,
 	MemoryBudgetExceeded,
 	concurrent_searches,
-	model_items,
-	optimisation_need_mb,
 	release_memory,
+	search_need_mb,
 )
 from ai_school.core.timetable.model import Assignment, Problem, Solution
 from ai_school.core.timetable.rules import ProblemIndex
@@ -227,6 +226,8 @@ def _solve(
 			message = (
 				f"No timetable found: the memory budget stopped the search after {budget.spent_after:.0f} s"
 			)
+		elif budget.skipped:
+			message = "No timetable found: the model is too big for a CP-SAT search within the memory budget"
 		else:
 			message = f"No timetable found within {time_limit:g} s"
 		return finish(name, explanation=[message, *notes])
@@ -272,13 +273,9 @@ def _optimisation_model(
 			raise MemoryBudgetExceeded
 		if not model.soft:
 			model.add_soft()
-		need = optimisation_need_mb(model, budget.budget_mb) if assignments is not None else None
+		need = search_need_mb(model, "optimise", budget.budget_mb) if assignments is not None else None
 		if need is not None:  # (without a first timetable the optimisation is the only search)
-			model.notes.append(
-				f"Optimisation skipped: with its {model_items(model):,} variables and constraints the model "
-				f"needs ~{need:.0f} MB to optimise, more than the memory budget ({budget.budget_mb:g} MB); "
-				f"the timetable is the first valid one found"
-			)
+			budget.skip("the optimisation (the timetable is the first valid one found)", need)
 			return None
 		if assignments is not None:
 			model.complete_hint(model.canonical(assignments), time_limit - (time.perf_counter() - started))

@@ -155,7 +155,38 @@ def test_an_optimisation_that_cannot_fit_is_not_started(process):
 	solution = solve(school_with_wishes(), time_limit=20, num_workers=2, seed=1, memory_mb=1)
 	assert solution.found and solution.report.is_valid and solution.status == "FEASIBLE"
 	assert solution.best_bound is None  # no optimisation ran
-	assert any(line.startswith("Optimisation skipped") for line in solution.explanation)
+	(note,) = [line for line in solution.explanation if "memory budget" in line]
+	assert note.startswith("The optimisation (the timetable is the first valid one found) was not started")
+
+
+def test_a_first_timetable_search_too_big_for_the_budget_is_not_started(process, monkeypatch):
+	# Hard gaps: only CP-SAT can solve this school. Every search would need more than the budget
+	# even at its least, so none starts (none would get past loading the model) and the solve
+	# ends at once, saying why, instead of running until the guard stops it past the budget.
+	monkeypatch.setitem(MEMORY_KB_PER_ITEM, "feasibility at least", 10**6)
+	started = time.perf_counter()
+	solution = solve(school_with_hard_gaps(), time_limit=20, num_workers=2, seed=1, memory_mb=300)
+	assert solution.status == "UNKNOWN" and not solution.found
+	assert time.perf_counter() - started < 5
+	assert solution.explanation[0] == (
+		"No timetable found: the model is too big for a CP-SAT search within the memory budget"
+	)
+	skipped = [line for line in solution.explanation if "was not started" in line]
+	assert skipped and all("more than the memory budget (300 MB)" in line for line in skipped)
+	assert not any("memory budget was reached" in line for line in solution.explanation)  # nothing ran
+
+
+def test_when_cp_sat_cannot_fit_the_ejection_search_has_the_whole_time(process):
+	# Ejection-supported rules: with CP-SAT barred by the model's size the ejection search keeps
+	# going past its turn (yield_at = now) instead of making way for a CP-SAT search that will
+	# never run.
+	problem = school_with_wishes()
+	budget = MemoryBudget(300)
+	now = time.perf_counter()
+	budget.skip("the systematic CP-SAT search for a first timetable", 10**6)
+	staying = _EjectionRacer(problem, ProblemIndex(problem), {}, 0, now, now + 20, now, None, budget)
+	assert staying.search() == cp_model.FEASIBLE
+	assert len(staying.assignments()) == len(problem.lessons)
 
 
 def test_the_estimate_limits_concurrent_searches_never_the_solve(monkeypatch):
