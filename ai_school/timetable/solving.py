@@ -68,6 +68,9 @@ def solve_plan(plan: str, user: str | None = None, commit: bool = True) -> None:
 			"hint": hint or None,
 			"minimize_moves": 1 if hint and doc.keep_placements else 0,
 		}
+		memory_mb = frappe.db.get_single_value("AI School Settings", "timetable_memory_mb")
+		if memory_mb:  # blank or 0: the engine's default
+			options["memory_mb"] = memory_mb
 	except Exception:
 		_failed(plan, user)
 		return
@@ -117,6 +120,11 @@ def _failed(plan: str, user: str | None) -> None:
 
 
 def store_result(doc, problem, solution) -> None:
+	explanation = list(solution.explanation)
+	if solution.memory_limited:
+		explanation.append(
+			_("The memory budget is set in AI School Settings (Timetable Solve Memory Budget).")
+		)
 	doc.solver_status = solution.status
 	doc.time_to_first_solution = solution.time_to_first_solution
 	doc.wall_time = solution.wall_time
@@ -130,13 +138,13 @@ def store_result(doc, problem, solution) -> None:
 		doc.hard_violations = len(report.hard_violations) if report else 0
 		doc.soft_cost = report.soft_cost if report else 0
 		doc.violation_summary = summarize(report)
-		doc.explanation = "\n".join(solution.explanation) or None
+		doc.explanation = "\n".join(explanation) or None
 	else:
 		doc.status = "Infeasible" if solution.status == "INFEASIBLE" else "Failed"
 		doc.hard_violations = 0
 		doc.soft_cost = 0
 		doc.violation_summary = None
-		doc.explanation = "\n".join(solution.explanation) or _("The solver found no timetable ({0}).").format(
+		doc.explanation = "\n".join(explanation) or _("The solver found no timetable ({0}).").format(
 			solution.status
 		)
 

@@ -202,6 +202,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
 	)
 	if solution.explanation:
 		_print([f"  {line}" for line in solution.explanation])
+	if solution.memory_limited:
+		_print(f"  (--memory-mb sets the budget; it was {memory_mb:g} MB)")
 	if resident is not None and peak is not None:
 		_print(
 			f"memory: {resident:.0f} MB when the solve started, peak {peak:.0f} MB "

@@ -148,6 +148,11 @@ class MemoryBudget:
 				self.spent_at_mb = resident
 
 	@property
+	def limited(self) -> bool:
+		"""Whether the budget cut something short or kept a search from starting."""
+		return bool(self.cuts or self.skipped)
+
+	@property
 	def closed(self) -> bool:
 		"""No CP-SAT search may run any more: the budget is spent, or a search was skipped because
 		the model is too big for it (the ejection search then has the time left)."""
@@ -207,15 +212,14 @@ class MemoryBudget:
 		"""The solution's explanation lines for what the budget cut short or kept from starting."""
 		lines = [
 			f"{what[0].upper()}{what[1:]} was not started: with this model it would need ~{need:.0f} MB, more "
-			f"than the memory budget ({self.budget_mb:g} MB). A bigger budget (memory_mb, --memory-mb) lets it run."
+			f"than the memory budget ({self.budget_mb:g} MB). A bigger budget lets it run."
 			for what, need in self.skipped.items()
 		]
 		if self.cuts:
 			lines.append(
 				f"The memory budget was reached after {self.spent_after:.0f} s (the solve may add {self.budget_mb:g} "
 				f"MB to the {self.start_mb:.0f} MB its process held; it held {self.spent_at_mb:.0f} MB), which "
-				f"stopped or skipped {', '.join(self.cuts)}. A bigger budget (memory_mb, --memory-mb) lets "
-				f"them run."
+				f"stopped or skipped {', '.join(self.cuts)}. A bigger budget lets them run."
 			)
 		return lines
 

@@ -677,6 +677,9 @@ class Solution:
 	"""Why the problem is infeasible (or why the model is invalid), for humans."""
 	moved: int | None = None
 	"""Lessons starting elsewhere than in the hint, when a hint was given."""
+	memory_limited: bool = False
+	"""Whether the memory budget cut a search short or kept one from starting (``explanation`` says
+	which); a bigger budget may find a timetable, or a better one."""
 
 	@property
 	def found(self) -> bool:

@@ -124,7 +124,8 @@ def _solve(
 	hint_map = as_assignments(hint) if hint is not None else {}
 
 	def finish(status: str, **kwargs: Any) -> Solution:
-		return Solution(status, wall_time=time.perf_counter() - started, **kwargs)
+		wall_time = time.perf_counter() - started
+		return Solution(status, wall_time=wall_time, memory_limited=budget.limited, **kwargs)
 
 	unsupported = unsupported_constraints(problem)
 	if unsupported:

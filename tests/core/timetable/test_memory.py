@@ -146,9 +146,7 @@ def test_an_optimisation_that_outgrows_the_budget_stops_with_its_best_timetable(
 	assert solution.found and solution.report.is_valid and solution.status == "FEASIBLE"
 	assert solution.wall_time < 20
 	(note,) = [line for line in solution.explanation if "memory budget" in line]
-	assert note.endswith(
-		"stopped or skipped the optimisation. A bigger budget (memory_mb, --memory-mb) lets them run."
-	)
+	assert note.endswith("stopped or skipped the optimisation. A bigger budget lets them run.")
 
 
 def test_an_optimisation_that_cannot_fit_is_not_started(process):
@@ -174,6 +172,7 @@ def test_a_first_timetable_search_too_big_for_the_budget_is_not_started(process,
 	skipped = [line for line in solution.explanation if "was not started" in line]
 	assert skipped and all("more than the memory budget (300 MB)" in line for line in skipped)
 	assert not any("memory budget was reached" in line for line in solution.explanation)  # nothing ran
+	assert solution.memory_limited
 
 
 def test_when_cp_sat_cannot_fit_the_ejection_search_has_the_whole_time(process):

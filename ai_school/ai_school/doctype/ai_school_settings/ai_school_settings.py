@@ -36,6 +36,7 @@ LIMITS = {
 	"chat_retention_days": (0, 3650),
 	"pass_mark": (0, 100),
 	"assessment_margin_minutes": (0, 24 * 60),
+	"timetable_memory_mb": (0, 16_384),
 }
 
 
@@ -77,6 +78,7 @@ class AISchoolSettings(Document):
 		safeguarding_contacts: DF.TableMultiSelect[AISafeguardingContact]
 		share_risk_with_guardians: DF.Check
 		share_risk_with_students: DF.Check
+		timetable_memory_mb: DF.Int
 	# end: auto-generated types
 
 	def on_update(self):
@@ -147,7 +149,7 @@ class AISchoolSettings(Document):
 		if self.get("assessment_margin_minutes") in (None, ""):
 			self.assessment_margin_minutes = DEFAULT_ASSESSMENT_MARGIN
 		for fieldname, (low, high) in LIMITS.items():
-			value = self.get(fieldname)
+			value = self.get(fieldname) or 0  # a blank number field
 			if not low <= value <= high:
 				frappe.throw(
 					_("{0} must be between {1} and {2}; it is {3}.").format(

@@ -147,6 +147,22 @@ class TestTimetablePlan(FrappeTestCase):
 		self.assertTrue(self.plan.explanation)
 		self.assertFalse(self.plan.assignments)
 
+	def test_a_plan_whose_memory_budget_cut_the_solve_says_so(self):
+		# 1 MB: the ejection search (a few MB) still finds the timetable; the optimisation would need
+		# more than that, so it does not start, and the plan's explanation says so and where to change it.
+		before = frappe.db.get_single_value("AI School Settings", "timetable_memory_mb")
+		frappe.db.set_single_value("AI School Settings", "timetable_memory_mb", 1)
+		try:
+			plan = self.solved()
+		finally:
+			frappe.db.set_single_value("AI School Settings", "timetable_memory_mb", before)
+		self.assertEqual(plan.hard_violations, 0)
+		self.assertIn(
+			"The optimisation (the timetable is the first valid one found) was not started", plan.explanation
+		)
+		self.assertIn("more than the memory budget (1 MB)", plan.explanation)
+		self.assertIn("AI School Settings (Timetable Solve Memory Budget)", plan.explanation)
+
 	def test_publish_creates_schedules_skipping_holidays(self):
 		plan = self.solved()
 		expected = self.expected_schedule_count()
