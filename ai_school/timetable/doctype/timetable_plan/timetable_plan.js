@@ -33,6 +33,8 @@ frappe.ui.form.on("Timetable Plan", {
 		const busy = frm.doc.status === "Solving";
 		const publishing = ["Queued", "Running"].includes(frm.doc.publish_status);
 		const solved = ["Solved", "Published", "Publishing"].includes(frm.doc.status);
+		// the same field holds why no timetable was found, or notes on the one found (e.g. a memory budget)
+		frm.set_df_property("explanation", "label", solved ? __("Solver Notes") : __("Why No Timetable Was Found"));
 		// Handlers return nothing, so the toolbar never disables their button waiting on a promise that may not
 		// settle; frappe.call's freeze blocks double clicks, and a failed call leaves the button usable.
 		const call = (method, args, then) =>
