@@ -164,6 +164,17 @@ def stratified(found: list[Entry], count: int) -> list[Entry]:
 # --- running a process -----------------------------------------------------------------------------
 
 
+def engine_fingerprint() -> str:
+	"""SHA-256 of our engine's source (``ai_school/core/timetable``) and the OR-Tools version: a run
+	resumed with ``--resume`` must measure the same engine as the rows it already holds."""
+	from ortools import __version__ as ortools_version
+
+	digest = hashlib.sha256(ortools_version.encode())
+	for path in sorted((ROOT / "ai_school" / "core" / "timetable").rglob("*.py")):
+		digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+	return digest.hexdigest()[:16]
+
+
 def run_child(
 	cmd: list[str], timeout: float, cwd: Path | None = None
 ) -> tuple[str, float, float, float, bool]:
@@ -298,10 +309,15 @@ def run_fet(path: Path, limit: float, seed: int, work: Path) -> dict[str, Any]:
 # --- one file, one seed ------------------------------------------------------------------------------
 
 
+def shown_path(item: Entry) -> str:
+	"""The file as rows name it: below the fet-data examples folder when it is there."""
+	return item.path[len(str(EXAMPLES)) + 1 :] if item.path.startswith(str(EXAMPLES)) else item.path
+
+
 def bench(item: Entry, seed: int, args: argparse.Namespace, work: Path) -> Row:
 	problem, _ = import_fet(item.path)
 	row = Row(
-		file=item.path[len(str(EXAMPLES)) + 1 :] if item.path.startswith(str(EXAMPLES)) else item.path,
+		file=shown_path(item),
 		half=item.half,
 		activities=item.activities,
 		unsupported=sum(item.unsupported.values()),
@@ -503,13 +519,37 @@ def main() -> int:
 	parser.add_argument("--memory-mb", type=float, help="our --memory-mb (default: the engine's default)")
 	parser.add_argument("--no-fet", action="store_true", help="run only our engine")
 	parser.add_argument("--skip-synthetic", action="store_true")
+	parser.add_argument(
+		"--resume",
+		metavar="DIR",
+		help="go on with an interrupted run in DIR (its files, seeds and options; the engine must be unchanged)",
+	)
 	args = parser.parse_args()
+	done: list[Row] = []
+	if args.resume:
+		results = Path(args.resume)
+		stored = json.loads((results / "run.json").read_text())
+		if stored["engine"] != engine_fingerprint():
+			print(
+				f"{results}: the engine changed since this run started (ai_school/core/timetable or OR-Tools)"
+			)
+			print("its rows would mix two engines: start a new run instead")
+			return 1
+		args = argparse.Namespace(**{**stored["options"], "resume": args.resume})
+		done = (
+			[Row(**r) for r in json.loads((results / "rows.json").read_text())]
+			if (results / "rows.json").exists()
+			else []
+		)
+		print(f"resuming {results}: {len(done)} rows done, engine {stored['engine']}")
 	seeds = args.seeds or ([args.seed] if args.seed is not None else [1])
 	if shutil.which("fet-cl") is None and not args.no_fet:
 		print("fet-cl not found (apt-get install fet): running our engine only")
 		args.no_fet = True
 
-	if args.files:
+	if args.resume:
+		found = [Entry(**e) for e in json.loads((results / "files.json").read_text())]
+	elif args.files:
 		found = [e for e in (entry(Path(f)) for f in args.files) if e is not None]
 		print(f"files: {len(found)} given on the command line")
 	else:
@@ -525,24 +565,37 @@ def main() -> int:
 			f"with an odd byte): {halves['tuning']} tuning, {halves['held-out']} held-out files"
 		)
 	chosen = [e for e in found if args.half == "all" or e.half == args.half]
-	if args.max_files:
+	if args.max_files and not args.resume:
 		chosen = stratified(chosen, args.max_files)
+	if args.max_files:
 		print(f"smoke run: {len(chosen)} files evenly spread over the sizes — NOT the corpus totals")
 	print(f"running {len(chosen)} files × seeds {seeds}, {args.limit:g} s per engine\n")
 
-	results = ROOT / "benchmarks" / "results" / "timetable_vs_fet" / time.strftime("%Y%m%d-%H%M%S")
-	results.mkdir(parents=True, exist_ok=True)
-	(results / "files.json").write_text(json.dumps([asdict(e) for e in chosen], indent=1))
+	if not args.resume:
+		results = ROOT / "benchmarks" / "results" / "timetable_vs_fet" / time.strftime("%Y%m%d-%H%M%S")
+		results.mkdir(parents=True, exist_ok=True)
+		(results / "files.json").write_text(json.dumps([asdict(e) for e in chosen], indent=1))
+		options = {k: v for k, v in vars(args).items() if k != "resume"}
+		(results / "run.json").write_text(
+			json.dumps({"engine": engine_fingerprint(), "options": {**options, "seeds": seeds}}, indent=1)
+		)
 
-	rows: list[Row] = []
+	rows: list[Row] = list(done)
+	finished = {(r.file, r.seed) for r in done}
 	print(HEAD)
 	print("-" * len(HEAD))
+	for row in done:
+		print(row_line(row))
 	with tempfile.TemporaryDirectory() as tmp:
 		for item in chosen:
+			if all((shown_path(item), seed) in finished for seed in seeds):
+				continue
 			if item.unsupported:
 				listed = ", ".join(f"{name} ×{count}" for name, count in item.unsupported.items())
 				print(f"    {Path(item.path).name}: unsupported by our importer (not enforced): {listed}")
 			for seed in seeds:
+				if (shown_path(item), seed) in finished:
+					continue
 				row = bench(item, seed, args, Path(tmp))
 				rows.append(row)
 				print(row_line(row), flush=True)
