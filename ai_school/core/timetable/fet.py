@@ -23,6 +23,10 @@ Semantics follow FET where they matter for validity:
   hours, and gaps skip breaks and not-available hours.
 * ``Active=false`` activities and constraints are skipped and counted; constraints are pruned of
   inactive activities, and relation constraints left with fewer than two activities are dropped.
+* virtual rooms (FET 6: an activity in one takes a real room from each of its sets at once) are not
+  modelled, and are reported as unsupported. They are not rooms of the problem, and a room
+  constraint that names one does not restrict its activities' rooms: the problem is relaxed, never
+  made harder. Read as a single room, every activity placed in one would clash with the others.
 """
 
 from __future__ import annotations
@@ -187,6 +191,10 @@ def _is_active(elem: ET.Element) -> bool:
 	return _text(elem, "Active", "true").strip().lower() != "false"
 
 
+def _is_virtual(room: ET.Element) -> bool:
+	return _text(room, "Virtual", "false").strip().lower() == "true"
+
+
 def _list_names(root: ET.Element, list_tag: str, item_tag: str) -> list[str]:
 	"""Names of a FET list; FET 5 writes ``<Day><Name>x</Name></Day>``, very old files ``<Day>x</Day>``."""
 	lst = root.find(list_tag)
@@ -223,6 +231,7 @@ class _Importer:
 		self.breaks: set[Slot] = set()
 		self.preferred_rooms: dict[str, list[_RoomWish]] = {}
 		self.home_rooms: dict[str, list[_RoomWish]] = {}
+		self.virtual_rooms: set[str] = set()
 		self.inactive_ids: set[str] = set()
 
 	# --- entities --------------------------------------------------------------------------------
@@ -313,8 +322,10 @@ class _Importer:
 		rooms = self.root.find("Rooms_List")
 		for room in rooms.findall("Room") if rooms is not None else []:
 			name = _text(room, "Name")
-			if _text(room, "Virtual", "false").strip().lower() == "true":
+			if _is_virtual(room):
 				self.report.unsupported["Room (virtual)"] += 1
+				self.virtual_rooms.add(name)
+				continue
 			capacity = _int(_text(room, "Capacity", "0"))
 			self.rooms[name] = Room(
 				id=name,
@@ -473,7 +484,7 @@ class _Importer:
 		self, store: dict[str, list[_RoomWish]], lesson_ids: Iterable[str], wish: _RoomWish
 	) -> None:
 		for room in wish.rooms:
-			if room not in self.rooms:
+			if room not in self.rooms and room not in self.virtual_rooms:
 				self.report.warnings.append(f"{wish.label}: unknown room {room!r}")
 		for le_id in lesson_ids:
 			store.setdefault(le_id, []).append(wish)
@@ -484,6 +495,7 @@ class _Importer:
 		for le_id, lesson in self.lessons.items():
 			preferred = self.preferred_rooms.get(le_id, [])
 			wishes = preferred or self.home_rooms.get(le_id, [])
+			wishes = [w for w in wishes if not w.rooms & self.virtual_rooms]  # (see the module's docstring)
 			hard = [w.rooms for w in wishes if w.weight >= HARD]
 			if hard:
 				allowed = frozenset.intersection(*hard)
@@ -978,15 +990,24 @@ def read_fet_timetable(source: str | Path | bytes, problem: Problem) -> dict[str
 		for act in root.findall("Activity"):
 			le_id = _text(act, "Id").strip()
 			day, hour = index(days, _text(act, "Day")), index(hours, _text(act, "Hour"))
+			# FET lists the real rooms an activity in a virtual room takes; we model neither
+			room = None if act.find("Real_Room") is not None else _text(act, "Room") or None
 			if le_id in lessons and day is not None and hour is not None:
-				found[le_id] = Assignment(le_id, day, hour, _text(act, "Room") or None)
+				found[le_id] = Assignment(le_id, day, hour, room)
 		return found
 	if root.tag != "fet":
 		raise FetFormatError(f"<{root.tag}> is neither <Activities_Timetable> nor <fet>")
 	rooms: dict[str, str] = {}
+	room_list = root.find("Rooms_List")
+	virtual = (
+		{_text(r, "Name") for r in room_list.findall("Room") if _is_virtual(r)}
+		if room_list is not None
+		else set()
+	)
 	for elem in root.iter("ConstraintActivityPreferredRoom"):
 		if _is_active(elem) and float(_text(elem, "Weight_Percentage", "0")) >= HARD:
-			rooms[_text(elem, "Activity_Id").strip()] = _text(elem, "Room")
+			if _text(elem, "Room") not in virtual:
+				rooms[_text(elem, "Activity_Id").strip()] = _text(elem, "Room")
 	for elem in root.iter("ConstraintActivityPreferredStartingTime"):
 		if not _is_active(elem) or float(_text(elem, "Weight_Percentage", "0")) < HARD:
 			continue

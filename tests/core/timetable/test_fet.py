@@ -1098,3 +1098,82 @@ def test_ordered_pair_of_tags_rules_forbid_what_fet_forbids(placed, tags, rule, 
 		"MinGapsBetweenOrderedTags"
 	]
 	assert solve(problem, time_limit=10, num_workers=1).status == "INFEASIBLE"
+
+
+def _virtual_room_school() -> bytes:
+	"""One day of one hour: activities 1 (T1, C1) and 2 (T2, C2) must both be in virtual room V, made of
+	the sets {R1, R2} and {R3, R4}: each takes one real room of each set, so both fit at once."""
+	real = "".join(
+		f"<Room><Name>R{i}</Name><Building></Building><Capacity>30</Capacity><Virtual>false</Virtual></Room>"
+		for i in (1, 2, 3, 4)
+	)
+	sets = "".join(
+		f"<Set_of_Real_Rooms><Number_of_Real_Rooms>2</Number_of_Real_Rooms><Real_Room>R{a}</Real_Room>"
+		f"<Real_Room>R{b}</Real_Room></Set_of_Real_Rooms>"
+		for a, b in ((1, 2), (3, 4))
+	)
+	virtual = (
+		"<Room><Name>V</Name><Building></Building><Capacity>30000</Capacity><Virtual>true</Virtual>"
+		f"<Number_of_Sets_of_Real_Rooms>2</Number_of_Sets_of_Real_Rooms>{sets}</Room>"
+	)
+	activities = "".join(
+		f"<Activity><Teacher>T{i}</Teacher><Subject>M</Subject><Students>C{i}</Students><Duration>1</Duration>"
+		f"<Total_Duration>1</Total_Duration><Id>{i}</Id><Activity_Group_Id>0</Activity_Group_Id>"
+		"<Active>true</Active></Activity>"
+		for i in (1, 2)
+	)
+	places = "".join(
+		"<ConstraintActivityPreferredRoom><Weight_Percentage>100</Weight_Percentage>"
+		f"<Activity_Id>{i}</Activity_Id><Room>V</Room><Permanently_Locked>false</Permanently_Locked>"
+		"</ConstraintActivityPreferredRoom>"
+		for i in (1, 2)
+	)
+	return (
+		'<?xml version="1.0" encoding="UTF-8"?><fet version="6.8.5"><Mode>Official</Mode>'
+		"<Institution_Name>Virtual rooms</Institution_Name>"
+		"<Days_List><Number_of_Days>1</Number_of_Days><Day><Name>Mon</Name></Day></Days_List>"
+		"<Hours_List><Number_of_Hours>1</Number_of_Hours><Hour><Name>H1</Name></Hour></Hours_List>"
+		"<Subjects_List><Subject><Name>M</Name></Subject></Subjects_List><Activity_Tags_List></Activity_Tags_List>"
+		"<Teachers_List><Teacher><Name>T1</Name></Teacher><Teacher><Name>T2</Name></Teacher></Teachers_List>"
+		"<Students_List><Year><Name>C1</Name><Number_of_Students>10</Number_of_Students></Year>"
+		"<Year><Name>C2</Name><Number_of_Students>10</Number_of_Students></Year></Students_List>"
+		f"<Activities_List>{activities}</Activities_List>"
+		f"<Buildings_List></Buildings_List><Rooms_List>{real}{virtual}</Rooms_List>"
+		"<Time_Constraints_List><ConstraintBasicCompulsoryTime><Weight_Percentage>100</Weight_Percentage>"
+		"</ConstraintBasicCompulsoryTime></Time_Constraints_List>"
+		"<Space_Constraints_List><ConstraintBasicCompulsorySpace><Weight_Percentage>100</Weight_Percentage>"
+		f"</ConstraintBasicCompulsorySpace>{places}</Space_Constraints_List></fet>"
+	).encode()
+
+
+def test_a_virtual_room_is_reported_and_relaxes_the_problem_instead_of_becoming_one_room():
+	# Read as one room, V would make the two activities clash at the only hour: INFEASIBLE.
+	problem, report = import_fet(_virtual_room_school())
+	assert dict(report.unsupported) == {"Room (virtual)": 1} and not report.warnings
+	assert sorted(r.id for r in problem.rooms) == ["R1", "R2", "R3", "R4"]
+	assert all(not le.rooms for le in problem.lessons)
+	solution = solve(problem, time_limit=10, num_workers=1, seed=1)
+	assert solution.found and solution.report.is_valid
+
+
+@needs_fet_cl
+def test_fet_timetable_with_a_virtual_room_passes_our_validator(tmp_path):
+	source = tmp_path / "virtual.fet"
+	source.write_bytes(_virtual_room_school())
+	problem, _ = import_fet(source)
+	timetable = _fet_timetable(tmp_path, source, problem)
+	assert set(timetable) == {"1", "2"}
+	assert validate(problem, timetable).hard_violations == []
+
+
+@needs_fet_data
+def test_the_fet_example_with_virtual_rooms_is_not_declared_infeasible():
+	problem, report = import_fet(
+		FET_EXAMPLES
+		/ "FET-5-official/Germany/secondary-school-1/test-virtual-rooms-3/German-test-virtual-rooms-3.fet"
+	)
+	assert report.unsupported["Room (virtual)"] == 1
+	assert "sportvirtual" not in {r.id for r in problem.rooms}
+	assert not any("sportvirtual" in le.rooms for le in problem.lessons)
+	solution = solve(problem, time_limit=20, num_workers=2, seed=1)
+	assert solution.status != "INFEASIBLE", solution.explanation
