@@ -239,6 +239,7 @@ def test_memory_budget_respected_in_a_subprocess_on_a_large_synthetic_school(tmp
 	reaction_mb = 40  # what CP-SAT can allocate between two readings (50 ms) and its stop
 	assert result["start_mb"] < peak_mb <= result["start_mb"] + budget_mb + reaction_mb, (peak_mb, text)
 	assert result["status"] == "FEASIBLE"
+	assert f"(--memory-mb sets the budget; it was {budget_mb} MB)" in text
 	(note,) = [line for line in result["explanation"] if "memory budget" in line]
 	if budget_mb == 30:
 		assert "building the CP-SAT model" in note
