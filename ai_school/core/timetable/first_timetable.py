@@ -253,8 +253,9 @@ def find_first(
 	search, which needs little memory, still races the systematic one).
 
 	``built_model()`` builds the CP-SAT model only when it is needed; it returns None when the
-	model outgrew the memory budget. A CP-SAT search that would outgrow the budget even at its
-	least (:func:`~ai_school.core.timetable.memory.search_need_mb`) is not started. Once the budget
+	model outgrew the memory budget. A CP-SAT search that would outgrow the budget
+	(:func:`~ai_school.core.timetable.memory.search_need_mb`: typically when the ejection search
+	can go on alone, even at its least otherwise) is not started. Once the budget
 	is spent no CP-SAT search starts and those running are stopped. Either way the ejection
 	search, if the problem allows it, runs until the time limit.
 	"""
@@ -272,7 +273,10 @@ def find_first(
 		what = "the CP-SAT local search" if local else "the systematic CP-SAT search"
 		what += " for a first timetable"
 		built = None if budget.spent else built_model()
-		need = search_need_mb(built, "feasibility", budget.budget_mb) if built is not None else None
+		# the ejection search, when the rules allow it, goes on alone: then only a typical search is let in
+		need = None
+		if built is not None:
+			need = search_need_mb(built, "feasibility", budget.budget_mb, least=not supported)
 		if need is not None:  # checked before the local-search copy of the model is made
 			budget.skip(what, need)
 			return None

@@ -261,11 +261,16 @@ def model_items(built: TimetableModel) -> int:
 	return len(proto.variables) + len(proto.constraints)
 
 
-def search_need_mb(built: TimetableModel, phase: str, memory_mb: float) -> float | None:
+def search_need_mb(built: TimetableModel, phase: str, memory_mb: float, least: bool = True) -> float | None:
 	"""The memory a CP-SAT search of ``phase`` ("feasibility" or "optimise") on ``built`` would
-	need at the least (the model and one search in its first seconds), when that is more than
-	``memory_mb``; None when it may fit. Such a search would outgrow the budget while CP-SAT is
-	still loading the model, before it could find anything, so it is not started (see
-	:meth:`MemoryBudget.skip`)."""
-	need = model_items(built) * (MEMORY_KB_PER_ITEM["model"] + MEMORY_KB_PER_ITEM[f"{phase} at least"]) / 1024
+	need (the model and one search in its first seconds), when that is more than ``memory_mb``;
+	None when it may fit. ``least``: the low end of the estimate, for a search that is the only way
+	forward: one that would outgrow the budget even then would do so while CP-SAT is still loading
+	the model, before it could find anything. Otherwise the typical need: a search that would
+	probably be stopped by the budget is not worth its overshoot when another search can go on
+	(CP-SAT's presolve allocates hundreds of MB a second and heeds a stop late: StPaulsColY13T1a,
+	tuning half, went from 178 to 590 MB in 1.5 s under a 444 MB limit). A search not started
+	is recorded with :meth:`MemoryBudget.skip`."""
+	key = f"{phase} at least" if least else phase
+	need = model_items(built) * (MEMORY_KB_PER_ITEM["model"] + MEMORY_KB_PER_ITEM[key]) / 1024
 	return need if need > memory_mb else None

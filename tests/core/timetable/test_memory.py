@@ -175,6 +175,17 @@ def test_a_first_timetable_search_too_big_for_the_budget_is_not_started(process,
 	assert solution.memory_limited
 
 
+def test_a_search_is_let_in_at_its_least_only_when_it_is_the_only_way_forward():
+	built = TimetableModel(school_with_hard_gaps(), soft=False)
+	items = memory.model_items(built)
+	least = items * (MEMORY_KB_PER_ITEM["model"] + MEMORY_KB_PER_ITEM["feasibility at least"]) / 1024
+	typical = items * (MEMORY_KB_PER_ITEM["model"] + MEMORY_KB_PER_ITEM["feasibility"]) / 1024
+	between = (least + typical) / 2
+	assert memory.search_need_mb(built, "feasibility", between) is None  # it may fit: it runs
+	assert memory.search_need_mb(built, "feasibility", between, least=False) == pytest.approx(typical)
+	assert memory.search_need_mb(built, "feasibility", least / 2) == pytest.approx(least)
+
+
 def test_when_cp_sat_cannot_fit_the_ejection_search_has_the_whole_time(process):
 	# Ejection-supported rules: with CP-SAT barred by the model's size the ejection search keeps
 	# going past its turn (yield_at = now) instead of making way for a CP-SAT search that will
