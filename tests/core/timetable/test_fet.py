@@ -591,6 +591,16 @@ def test_fet_timetable_with_occupy_max_slots_rules_passes_our_validator(tmp_path
 	assert validate(problem, _fet_timetable(tmp_path, fet_file, problem, seconds=100)).hard_violations == []
 
 
+def _one_hour_activities(ids: tuple[int, ...], teacher: str | None = None) -> str:
+	"""FET activities of one hour: activity i for class Ci, taught by ``teacher`` or else by Ti."""
+	return "".join(
+		f"<Activity><Teacher>{teacher or f'T{i}'}</Teacher><Subject>M</Subject><Students>C{i}</Students>"
+		f"<Duration>1</Duration><Total_Duration>1</Total_Duration><Id>{i}</Id>"
+		"<Activity_Group_Id>0</Activity_Group_Id><Active>true</Active></Activity>"
+		for i in ids
+	)
+
+
 def _building_school(rule: str, rooms: tuple[str, str, str]) -> bytes:
 	"""One day of three hours: teacher T teaches activity i (class Ci) at hour Hi in room rooms[i-1]. Room RX is
 	in building X, RY in building Y, RN in none."""
@@ -604,12 +614,7 @@ def _building_school(rule: str, rooms: tuple[str, str, str]) -> bytes:
 		"<Virtual>false</Virtual></Room>"
 		for b in "XYN"
 	)
-	activities = "".join(
-		f"<Activity><Teacher>T</Teacher><Subject>M</Subject><Students>C{i}</Students><Duration>1</Duration>"
-		f"<Total_Duration>1</Total_Duration><Id>{i}</Id><Activity_Group_Id>0</Activity_Group_Id>"
-		"<Active>true</Active></Activity>"
-		for i in (1, 2, 3)
-	)
+	activities = _one_hour_activities((1, 2, 3), teacher="T")
 	times = "".join(
 		"<ConstraintActivityPreferredStartingTime><Weight_Percentage>100</Weight_Percentage>"
 		f"<Activity_Id>{i}</Activity_Id><Preferred_Day>Mon</Preferred_Day><Preferred_Hour>H{i}</Preferred_Hour>"
@@ -781,12 +786,7 @@ def _same_room_school(second_hour: int, with_break: bool) -> bytes:
 		f"<Room><Name>R{i}</Name><Building></Building><Capacity>30</Capacity><Virtual>false</Virtual></Room>"
 		for i in (1, 2)
 	)
-	activities = "".join(
-		f"<Activity><Teacher>T{i}</Teacher><Subject>M</Subject><Students>C{i}</Students><Duration>1</Duration>"
-		f"<Total_Duration>1</Total_Duration><Id>{i}</Id><Activity_Group_Id>0</Activity_Group_Id>"
-		"<Active>true</Active></Activity>"
-		for i in (1, 2)
-	)
+	activities = _one_hour_activities((1, 2))
 	times = "".join(
 		"<ConstraintActivityPreferredStartingTime><Weight_Percentage>100</Weight_Percentage>"
 		f"<Activity_Id>{i}</Activity_Id><Preferred_Day>Mon</Preferred_Day><Preferred_Hour>H{h}</Preferred_Hour>"
@@ -1116,12 +1116,7 @@ def _virtual_room_school() -> bytes:
 		"<Room><Name>V</Name><Building></Building><Capacity>30000</Capacity><Virtual>true</Virtual>"
 		f"<Number_of_Sets_of_Real_Rooms>2</Number_of_Sets_of_Real_Rooms>{sets}</Room>"
 	)
-	activities = "".join(
-		f"<Activity><Teacher>T{i}</Teacher><Subject>M</Subject><Students>C{i}</Students><Duration>1</Duration>"
-		f"<Total_Duration>1</Total_Duration><Id>{i}</Id><Activity_Group_Id>0</Activity_Group_Id>"
-		"<Active>true</Active></Activity>"
-		for i in (1, 2)
-	)
+	activities = _one_hour_activities((1, 2))
 	places = "".join(
 		"<ConstraintActivityPreferredRoom><Weight_Percentage>100</Weight_Percentage>"
 		f"<Activity_Id>{i}</Activity_Id><Room>V</Room><Permanently_Locked>false</Permanently_Locked>"
