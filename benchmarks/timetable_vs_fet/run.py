@@ -565,9 +565,9 @@ def main() -> int:
 			f"with an odd byte): {halves['tuning']} tuning, {halves['held-out']} held-out files"
 		)
 	chosen = [e for e in found if args.half == "all" or e.half == args.half]
-	if args.max_files and not args.resume:
-		chosen = stratified(chosen, args.max_files)
 	if args.max_files:
+		if not args.resume:  # a resumed run's files.json already holds the subset
+			chosen = stratified(chosen, args.max_files)
 		print(f"smoke run: {len(chosen)} files evenly spread over the sizes — NOT the corpus totals")
 	print(f"running {len(chosen)} files × seeds {seeds}, {args.limit:g} s per engine\n")
 
@@ -588,14 +588,13 @@ def main() -> int:
 		print(row_line(row))
 	with tempfile.TemporaryDirectory() as tmp:
 		for item in chosen:
-			if all((shown_path(item), seed) in finished for seed in seeds):
+			todo = [seed for seed in seeds if (shown_path(item), seed) not in finished]
+			if not todo:
 				continue
 			if item.unsupported:
 				listed = ", ".join(f"{name} ×{count}" for name, count in item.unsupported.items())
 				print(f"    {Path(item.path).name}: unsupported by our importer (not enforced): {listed}")
-			for seed in seeds:
-				if (shown_path(item), seed) in finished:
-					continue
+			for seed in todo:
 				row = bench(item, seed, args, Path(tmp))
 				rows.append(row)
 				print(row_line(row), flush=True)
