@@ -17,6 +17,7 @@ to ``benchmarks/results/timetable_vs_fet/<date-time>/`` (gitignored); the tables
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import math
@@ -164,14 +165,28 @@ def stratified(found: list[Entry], count: int) -> list[Entry]:
 # --- running a process -----------------------------------------------------------------------------
 
 
-def engine_fingerprint() -> str:
-	"""SHA-256 of our engine's source (``ai_school/core/timetable``) and the OR-Tools version: a run
-	resumed with ``--resume`` must measure the same engine as the rows it already holds."""
+def engine_fingerprint(engine: Path = ROOT / "ai_school" / "core" / "timetable") -> str:
+	"""SHA-256 of our engine's code (``ai_school/core/timetable``) and the OR-Tools version: a run
+	resumed with ``--resume`` must measure the same engine as the rows it already holds. The code is
+	hashed as parsed, without comments and docstrings, so rewording them doesn't end a run."""
 	from ortools import __version__ as ortools_version
 
 	digest = hashlib.sha256(ortools_version.encode())
-	for path in sorted((ROOT / "ai_school" / "core" / "timetable").rglob("*.py")):
-		digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+	for path in sorted(engine.rglob("*.py")):
+		tree = ast.parse(path.read_bytes())
+		for node in ast.walk(tree):
+			body = getattr(node, "body", None)
+			if isinstance(body, list):  # every bare string statement: docstrings, attribute docstrings
+				node.body = [
+					s
+					for s in body
+					if not (
+						isinstance(s, ast.Expr)
+						and isinstance(s.value, ast.Constant)
+						and isinstance(s.value.value, str)
+					)
+				] or [ast.Pass()]
+		digest.update(path.relative_to(engine).as_posix().encode() + b"\0" + ast.dump(tree).encode())
 	return digest.hexdigest()[:16]
 
 
