@@ -77,17 +77,5 @@ def local_search_solver(time_limit: float, seed: int) -> cp_model.CpSolver:
 	return solver
 
 
-def systematic_solver(time_limit: float, num_workers: int, seed: int) -> cp_model.CpSolver:
-	"""The complete search for a first timetable (it alone can prove infeasibility).
-
-	A single worker runs without LP relaxation: the model has no objective, and on FET files the
-	LP only slows the search down (VietNamHungYen: first timetable 1.2 s vs none in 20 s;
-	anonymous-1-2007: 10.5 s vs 17.5 s with the default 2-worker portfolio)."""
-	solver = new_solver(time_limit, num_workers, seed)
-	if num_workers == 1:
-		solver.parameters.linearization_level = 0
-	return solver
-
-
 DECIDED = (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE)
 """Statuses that end a search for a first timetable: one was found, or there is none."""
