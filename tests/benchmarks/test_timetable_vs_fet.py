@@ -53,4 +53,3 @@ def test_the_engine_fingerprint_ignores_comments_and_docstrings_but_not_code(ben
 	(engine / "a.py").write_text(SOURCE)
 	shutil.copy(engine / "a.py", engine / "b.py")  # a new module is a new engine
 	assert bench.engine_fingerprint(engine) != before
-
