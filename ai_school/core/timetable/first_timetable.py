@@ -249,8 +249,9 @@ def find_first(
 	a head start, then races the systematic CP-SAT search (which alone can prove infeasibility).
 	Other problems, several workers: a short burst of CP-SAT local search on every worker
 	(``LOCAL_SEARCH_BURST``), then local search (half of the workers, new seeds) races the
-	systematic search (the other half): local search is often the faster of the two on loosely
-	constrained schools but can stall and never proves infeasibility. One worker:
+	systematic search (the other half): local search can be far faster (see
+	:func:`~ai_school.core.timetable.cpsat_solvers.local_search_solver`) but can stall and never
+	proves infeasibility. One worker:
 	each method in turn on a share of the time (``LOCAL_SEARCH_SHARE``), so results stay
 	reproducible; so do models too big for two CP-SAT searches in the memory budget (the ejection
 	search, which needs little memory, still races the systematic one).
