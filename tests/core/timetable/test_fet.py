@@ -460,11 +460,12 @@ def _run_fet(tmp_path, fet_file, seconds=20):
 	return result, found
 
 
-def _fet_timetable(tmp_path, fet_file, problem, seconds=20):
-	"""fet-cl's timetable of ``fet_file`` (imported as ``problem``), after it reported success."""
+def _fet_timetable(tmp_path, fet_file, problem=None, seconds=20):
+	"""fet-cl's timetable of ``fet_file``, read against ``problem`` (by default the file's own import);
+	the test fails if FET found none."""
 	result, found = _run_fet(tmp_path, fet_file, seconds)
-	assert "Simulation successful" in result
-	return read_fet_timetable(found[0], problem)
+	assert "Simulation successful" in result and found, "FET found no timetable"
+	return read_fet_timetable(found[0], problem or import_fet(fet_file)[0])
 
 
 @needs_fet_cl

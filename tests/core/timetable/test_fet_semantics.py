@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from ai_school.core.timetable.ejection import ejection_search, supports
 from ai_school.core.timetable.encoding import TimetableModel
-from ai_school.core.timetable.fet import import_fet, read_fet_timetable
+from ai_school.core.timetable.fet import import_fet
 from ai_school.core.timetable.model import (
 	Assignment,
 	Consecutive,
@@ -40,7 +40,7 @@ from ai_school.core.timetable.model import (
 from ai_school.core.timetable.solver import solve
 from ai_school.core.timetable.validator import validate
 
-from .test_fet import FET_EXAMPLES, _run_fet, needs_fet_cl
+from .test_fet import FET_EXAMPLES, _fet_timetable, needs_fet_cl
 from .test_solver import explain_model_timetable
 
 
@@ -262,15 +262,6 @@ def fet_xml(problem: Problem, constraints: list[str]) -> bytes:
 	).encode()
 
 
-def run_fet(tmp_path: Path, fet_file: Path, seconds: int = 20) -> dict[str, Assignment] | None:
-	"""FET's timetable for ``fet_file`` (read against the file's own import), None if it found none."""
-	result, found = _run_fet(tmp_path, fet_file, seconds)
-	if "Simulation successful" not in result or not found:
-		return None
-	problem, _ = import_fet(fet_file)
-	return read_fet_timetable(found[0], problem)
-
-
 def pair(tag: str, first: int, second: int, extra: str = "") -> str:
 	return (
 		f"<{tag}><Weight_Percentage>100</Weight_Percentage><First_Activity_Id>{first}</First_Activity_Id>"
@@ -332,8 +323,7 @@ def test_fet_solves_the_break_day_and_our_validator_accepts_its_timetable(
 	problem, report = import_fet(fet_file)
 	assert report.fully_supported and not report.warnings
 	assert len(problem.constraints) >= 1 and problem.breaks == {(0, break_at)}
-	timetable = run_fet(tmp_path, fet_file)
-	assert timetable is not None, "FET found no timetable"
+	timetable = _fet_timetable(tmp_path, fet_file)
 	periods_used = sorted(a.period for a in timetable.values())
 	# Every case leaves one set of periods: the lessons on both sides of the break.
 	assert break_at - 1 in periods_used and break_at + 1 in periods_used
@@ -355,8 +345,8 @@ def test_fet_timetable_of_a_real_school_with_grouped_lessons_and_breaks_passes_o
 	problem, report = import_fet(ET2012)
 	assert report.fully_supported and problem.breaks
 	assert report.supported["ConstraintTwoActivitiesGrouped"] >= 1
-	timetable = run_fet(tmp_path, ET2012, seconds=60)
-	assert timetable is not None and set(timetable) == {le.id for le in problem.lessons}
+	timetable = _fet_timetable(tmp_path, ET2012, seconds=60)
+	assert set(timetable) == {le.id for le in problem.lessons}
 	assert validate(problem, timetable).hard_violations == []
 
 
@@ -415,8 +405,8 @@ def test_fet_timetable_of_a_real_class_with_consecutive_lessons_across_breaks_pa
 	assert report.fully_supported and not report.warnings and len(problem.lessons) == 34
 	pairs = [c for c in problem.constraints if isinstance(c, Consecutive)]
 	assert len(pairs) >= 10 and all(c.is_hard for c in pairs)
-	timetable = run_fet(tmp_path, fet_file, seconds=60)
-	assert timetable is not None and set(timetable) == {le.id for le in problem.lessons}
+	timetable = _fet_timetable(tmp_path, fet_file, seconds=60)
+	assert set(timetable) == {le.id for le in problem.lessons}
 	lessons = problem.lesson_map()
 	across = [
 		c
