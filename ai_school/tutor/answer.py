@@ -39,7 +39,7 @@ from ai_school.core.tutor.conversation import (
 	build_messages,
 	fallback_reply,
 )
-from ai_school.core.tutor.guard import AssessmentWindow, GuardContext, Label, Mode, check, post_check
+from ai_school.core.tutor.guard import AssessmentWindow, GuardContext, Mode, check, post_check
 from ai_school.core.tutor.postcheck import blocked_reply
 from ai_school.core.tutor.redact import NameIndex, Redactor, StreamRestorer
 from ai_school.core.tutor.retrieve import Document, Retriever, rank_topics

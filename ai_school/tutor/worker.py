@@ -140,7 +140,7 @@ def recover_site(site: str) -> None:
 def preload() -> None:
 	"""Import what every answer uses and let the guard load its model once, before the first student waits."""
 	from ai_school.core.tutor.guard import classify
-	from ai_school.tutor import answer
+	from ai_school.tutor import answer  # noqa: F401 (imported for its load time, not a name)
 
 	classify("What is photosynthesis?")
 

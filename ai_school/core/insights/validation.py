@@ -57,7 +57,6 @@ def cross_validate(
 	metric gets one value per repeat. ``make_model(seed)`` builds a fresh model; ``on_fit`` sees each fitted
 	model (e.g. to record which feature a baseline chose)."""
 	import numpy as np
-	from sklearn.model_selection import StratifiedKFold
 	from threadpoolctl import threadpool_limits
 
 	columns = as_columns(X)

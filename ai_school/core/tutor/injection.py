@@ -7,8 +7,6 @@ the tutor's own rules as the object, a role change aimed at the tutor, or a perm
 would loosen what the tutor may do. Patterns read ``Text.canon``; delimiter spoofing reads the raw text.
 """
 
-import re
-
 from ai_school.core.tutor.patterns import Hit, alt, find, rule
 
 _RULES_NOUN = r"(?:hint mode|hints? thing|hint thing|hint system|hints? only (?:rule|thing|mode)|guided (?:mode|thing)|tutor mode|exam block|the block|instructions?|rules?|prompts?|guidelines?|restrictions?|filters?|programming|polic(?:y|ies)|directives?|constraints?|limitations?|limits|guardrails?|training|settings?|system message|safety (?:rules|settings|filter))"

@@ -10,7 +10,7 @@ me", "beats me", "shoot a basketball") — or a statement whose own negation rul
 
 import re
 
-from ai_school.core.tutor.patterns import Hit, Rule, alt, find, rule
+from ai_school.core.tutor.patterns import Hit, alt, find, rule
 
 # --- vocabulary -------------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ validate hook (``stamp_auto_email_user``) stores the user in the filters as ``ru
 shows what that user may see. ``run_as`` only narrows: for a user who is not read-all staff it is ignored.
 """
 
-import json
 from collections import defaultdict
 
 import frappe
