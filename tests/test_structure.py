@@ -459,3 +459,25 @@ def test_importing_hooks_loads_no_heavy_library():
 def test_doctype_json_files_parse():
 	for path in PACKAGE.rglob("*.json"):
 		json.loads(path.read_text())
+
+
+def test_readme_documents_every_whitelisted_method():
+	"""The README's API section is the developers' reference: each `api/<module>.py` has a heading naming the
+	module and every whitelisted method of it in the section. Wrappers of Frappe's own methods
+	(`override_whitelisted_methods`) keep Frappe's name and are not the app's API."""
+	readme = (REPO / "README.md").read_text()
+	api = readme[readme.index("\n## API\n") : readme.index("\n## Tests\n")]
+	overrides = set(_hooks()["override_whitelisted_methods"].values())
+	missing = []
+	for path in sorted((PACKAGE / "api").glob("*.py")):
+		methods = [
+			node.name
+			for node in ast.walk(ast.parse(path.read_text()))
+			if isinstance(node, ast.FunctionDef)
+			and any("whitelist" in ast.unparse(d) for d in node.decorator_list)
+			and f"ai_school.api.{path.stem}.{node.name}" not in overrides
+		]
+		if methods and f"(`ai_school.api.{path.stem}`)" not in api:
+			missing.append(f"a heading for ai_school.api.{path.stem}")
+		missing += [f"ai_school.api.{path.stem}.{name}" for name in methods if f"`{name}" not in api]
+	assert missing == [], f"the README's API section lacks {missing}"
